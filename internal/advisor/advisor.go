@@ -1,0 +1,111 @@
+// Package advisor loads the content (questionnaire, catalogue and rules) and turns answers into
+// a Recommendation: answers → validation → derived values → rules → recommendation.
+package advisor
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	qfiles "github.com/ciamadvisor/advisor/questionnaire"
+	rfiles "github.com/ciamadvisor/advisor/rules"
+
+	"github.com/ciamadvisor/advisor/internal/catalog"
+	"github.com/ciamadvisor/advisor/internal/diag"
+	"github.com/ciamadvisor/advisor/internal/questionnaire"
+	"github.com/ciamadvisor/advisor/internal/rules"
+)
+
+// QuestionnaireFile is the questionnaire the advisor asks.
+const QuestionnaireFile = "start-here.yaml"
+
+// Source is where content comes from: a questionnaire folder and a rules folder.
+type Source struct {
+	Questionnaire fs.FS
+	Rules         fs.FS
+	Dir           string // the folder on disk, or "" for the embedded copy
+}
+
+// Embedded is the content compiled into the binary.
+func Embedded() Source {
+	return Source{Questionnaire: qfiles.FS, Rules: rfiles.FS}
+}
+
+// Dir is content read from dir/questionnaire and dir/rules.
+func Dir(dir string) (Source, error) {
+	for _, sub := range []string{"questionnaire", "rules"} {
+		st, err := os.Stat(filepath.Join(dir, sub))
+		if err != nil || !st.IsDir() {
+			return Source{}, fmt.Errorf("content folder %q must hold questionnaire/ and rules/ folders (the repository root works)", dir)
+		}
+	}
+	return Source{
+		Questionnaire: os.DirFS(filepath.Join(dir, "questionnaire")),
+		Rules:         os.DirFS(filepath.Join(dir, "rules")),
+		Dir:           dir,
+	}, nil
+}
+
+// Advisor is a loaded, immutable set of content. It is safe for concurrent use.
+type Advisor struct {
+	Rules *rules.RuleSet
+}
+
+// Load reads and compiles all content from src. The error, if any, is a diag.List holding
+// every problem in every file.
+func Load(src Source) (*Advisor, error) {
+	var errs diag.List
+	collect := func(err error) {
+		if l, ok := err.(diag.List); ok {
+			errs = append(errs, l...)
+		} else if err != nil {
+			errs = append(errs, diag.Diagnostic{File: src.Dir, Message: err.Error()})
+		}
+	}
+	q, err := questionnaire.Load(src.Questionnaire, QuestionnaireFile, "questionnaire/"+QuestionnaireFile)
+	collect(err)
+	c, err := catalog.Load(src.Rules, "rules/")
+	collect(err)
+	if len(errs) > 0 {
+		return nil, errs.Err()
+	}
+	for _, s := range q.Steps {
+		if s.Guide != "" && c.Guide(s.Guide) == nil {
+			errs.Add(q.File, 0, 0, s.ID, "step guide %q is not in rules/catalog/guides.yaml", s.Guide)
+		}
+	}
+	rs, err := rules.Compile(src.Rules, "rules/", q, c)
+	collect(err)
+	if len(errs) > 0 {
+		return nil, errs.Err()
+	}
+	return &Advisor{Rules: rs}, nil
+}
+
+// Questionnaire is the loaded questionnaire.
+func (a *Advisor) Questionnaire() *questionnaire.Questionnaire { return a.Rules.Questionnaire }
+
+// Catalog is the loaded catalogue.
+func (a *Advisor) Catalog() *catalog.Catalog { return a.Rules.Catalog }
+
+// Versions identifies the content a result was computed with.
+type Versions struct {
+	Questionnaire string `json:"questionnaire"`
+	RuleSet       string `json:"ruleset"`
+}
+
+// Versions returns the content hashes of the loaded questionnaire and rule set.
+func (a *Advisor) Versions() Versions {
+	return Versions{Questionnaire: a.Rules.Questionnaire.Version, RuleSet: a.Rules.Version}
+}
+
+// Evaluate validates raw answers (decoded JSON or form values) and recommends. A
+// *questionnaire.ValidationError lists every problem in the answers.
+func (a *Advisor) Evaluate(raw map[string]any) (*Recommendation, error) {
+	answers, notices, err := a.Questionnaire().Validate(raw)
+	if err != nil {
+		return nil, err
+	}
+	return a.Recommend(answers, notices, false)
+}

@@ -1,0 +1,340 @@
+package questionnaire
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/expr-lang/expr"
+)
+
+// Answers are validated answers keyed by question ID. Values have the Go type of their
+// question's Type: string, []string, int, float64 or bool.
+type Answers map[string]any
+
+// Problem is one thing wrong with one answer.
+type Problem struct {
+	Question string `json:"question"`
+	Code     string `json:"code"` // unknown_question, unknown_option, wrong_type, out_of_range, required
+	Message  string `json:"message"`
+}
+
+// Notice is something a caller should know about accepted answers, such as an answer that was
+// ignored because its question is hidden.
+type Notice struct {
+	Question string `json:"question"`
+	Message  string `json:"message"`
+}
+
+// ValidationError lists every problem found in a set of answers, in questionnaire order.
+type ValidationError struct {
+	Problems []Problem
+}
+
+func (e *ValidationError) Error() string {
+	msgs := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		msgs[i] = p.Message
+	}
+	return "invalid answers: " + strings.Join(msgs, "; ")
+}
+
+// ParseJSON decodes a JSON object of answers, keeping numbers exact, and validates it.
+func (q *Questionnaire) ParseJSON(data []byte) (Answers, []Notice, error) {
+	raw, err := DecodeJSON(data)
+	if err != nil {
+		return nil, nil, err
+	}
+	return q.Validate(raw)
+}
+
+// DecodeJSON decodes a JSON object with numbers kept as json.Number, as Validate expects.
+func DecodeJSON(data []byte) (map[string]any, error) {
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec.UseNumber()
+	var raw map[string]any
+	if err := dec.Decode(&raw); err != nil {
+		return nil, &ValidationError{Problems: []Problem{{Code: "wrong_type", Message: "answers must be a JSON object keyed by question ID: " + err.Error()}}}
+	}
+	if raw == nil {
+		return nil, &ValidationError{Problems: []Problem{{Code: "wrong_type", Message: "answers must be a JSON object keyed by question ID, got null"}}}
+	}
+	if dec.More() {
+		return nil, &ValidationError{Problems: []Problem{{Code: "wrong_type", Message: "answers must be a single JSON object"}}}
+	}
+	return raw, nil
+}
+
+// Validate checks raw answers as decoded from JSON (with json.Number for numbers) or built from a
+// form (see FromForm). A null value means "not answered". It returns the typed answers, notices
+// about ignored answers, and a *ValidationError listing every problem.
+func (q *Questionnaire) Validate(raw map[string]any) (Answers, []Notice, error) {
+	var problems []Problem
+	typed := Answers{}
+	unknown := make([]string, 0)
+	for id := range raw {
+		if q.byID[id] == nil {
+			unknown = append(unknown, id)
+		}
+	}
+	sort.Strings(unknown)
+	for _, id := range unknown {
+		problems = append(problems, Problem{Question: id, Code: "unknown_question",
+			Message: fmt.Sprintf("%s: no such question in questionnaire %q", id, q.ID)})
+	}
+	for _, qn := range q.questions {
+		v, ok := raw[qn.ID]
+		if !ok || v == nil {
+			continue
+		}
+		val, p := qn.convert(v)
+		if p != nil {
+			problems = append(problems, *p)
+			continue
+		}
+		typed[qn.ID] = val
+	}
+
+	var notices []Notice
+	answers := Answers{}
+	env := map[string]any{AnsweredVar: []string{}}
+	for _, qn := range q.questions {
+		visible, err := qn.visible(env)
+		if err != nil {
+			// Conditions are type-checked at load; a runtime failure here is a content bug.
+			return nil, nil, fmt.Errorf("question %s: condition: %w", qn.ID, err)
+		}
+		v, has := typed[qn.ID]
+		switch {
+		case !visible && has:
+			notices = append(notices, Notice{Question: qn.ID,
+				Message: fmt.Sprintf("%s: answer ignored because the question is not asked for these answers (asked when %s)", qn.ID, qn.WhenText)})
+			has = false
+		case visible && !has && qn.Required && !hasProblem(problems, qn.ID):
+			problems = append(problems, Problem{Question: qn.ID, Code: "required",
+				Message: fmt.Sprintf("%s: an answer is required (%s)", qn.ID, qn.expected())})
+		}
+		if has {
+			answers[qn.ID] = v
+			env[qn.ID] = v
+			env[AnsweredVar] = append(env[AnsweredVar].([]string), qn.ID)
+		} else {
+			env[qn.ID] = qn.Type.ZeroValue()
+		}
+	}
+	if len(problems) > 0 {
+		return nil, notices, &ValidationError{Problems: problems}
+	}
+	return answers, notices, nil
+}
+
+// Visible reports whether the question is asked, given the answers so far.
+func (q *Questionnaire) Visible(qn *Question, a Answers) bool {
+	ok, err := qn.visible(q.Env(a))
+	return err == nil && ok
+}
+
+func (qn *Question) visible(env map[string]any) (bool, error) {
+	if qn.when == nil {
+		return true, nil
+	}
+	out, err := expr.Run(qn.when, env)
+	if err != nil {
+		return false, err
+	}
+	return out.(bool), nil
+}
+
+func hasProblem(ps []Problem, id string) bool {
+	for _, p := range ps {
+		if p.Question == id {
+			return true
+		}
+	}
+	return false
+}
+
+// expected describes what a valid answer looks like, for error messages.
+func (qn *Question) expected() string {
+	switch qn.Type {
+	case Single:
+		return "one of " + qn.optionList()
+	case Multi:
+		return "a list of values from " + qn.optionList()
+	case Boolean:
+		return "true or false"
+	}
+	kind := "a number"
+	if qn.Type == Integer {
+		kind = "a whole number"
+	}
+	switch {
+	case qn.Min != nil && qn.Max != nil:
+		return fmt.Sprintf("%s from %s to %s", kind, fmtNum(*qn.Min), fmtNum(*qn.Max))
+	case qn.Min != nil:
+		return fmt.Sprintf("%s ≥ %s", kind, fmtNum(*qn.Min))
+	case qn.Max != nil:
+		return fmt.Sprintf("%s ≤ %s", kind, fmtNum(*qn.Max))
+	}
+	return kind
+}
+
+func (qn *Question) optionList() string {
+	vals := make([]string, len(qn.Options))
+	for i, o := range qn.Options {
+		vals[i] = strconv.Quote(o.Value)
+	}
+	return strings.Join(vals, ", ")
+}
+
+func fmtNum(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+func (qn *Question) problem(code string, got any) *Problem {
+	return &Problem{Question: qn.ID, Code: code,
+		Message: fmt.Sprintf("%s: got %s, want %s", qn.ID, describe(got), qn.expected())}
+}
+
+// describe renders a raw value for an error message, truncated so that a huge hostile value
+// cannot flood the response.
+func describe(v any) string {
+	b, err := json.Marshal(v)
+	s := string(b)
+	if err != nil {
+		s = fmt.Sprint(v)
+	}
+	if len(s) > 60 {
+		s = s[:57] + "..."
+	}
+	return s
+}
+
+func (qn *Question) convert(v any) (any, *Problem) {
+	switch qn.Type {
+	case Single:
+		s, ok := v.(string)
+		if !ok {
+			return nil, qn.problem("wrong_type", v)
+		}
+		if !qn.HasOption(s) {
+			return nil, qn.problem("unknown_option", v)
+		}
+		return s, nil
+	case Multi:
+		list, ok := v.([]any)
+		if !ok {
+			if ss, isStrings := v.([]string); isStrings {
+				list = make([]any, len(ss))
+				for i, s := range ss {
+					list[i] = s
+				}
+			} else {
+				return nil, qn.problem("wrong_type", v)
+			}
+		}
+		chosen := map[string]bool{}
+		for _, item := range list {
+			s, ok := item.(string)
+			if !ok {
+				return nil, qn.problem("wrong_type", item)
+			}
+			if !qn.HasOption(s) {
+				return nil, qn.problem("unknown_option", item)
+			}
+			chosen[s] = true
+		}
+		// Normalise to definition order without duplicates, so equal answers compare equal.
+		out := make([]string, 0, len(chosen))
+		for _, o := range qn.Options {
+			if chosen[o.Value] {
+				out = append(out, o.Value)
+			}
+		}
+		return out, nil
+	case Boolean:
+		b, ok := v.(bool)
+		if !ok {
+			return nil, qn.problem("wrong_type", v)
+		}
+		return b, nil
+	case Integer, Number:
+		f, ok := number(v)
+		if !ok || math.IsNaN(f) || math.IsInf(f, 0) {
+			return nil, qn.problem("wrong_type", v)
+		}
+		if qn.Type == Integer && (f != math.Trunc(f) || math.Abs(f) > 1<<53) {
+			return nil, qn.problem("wrong_type", v)
+		}
+		if (qn.Min != nil && f < *qn.Min) || (qn.Max != nil && f > *qn.Max) {
+			return nil, qn.problem("out_of_range", v)
+		}
+		if qn.Type == Integer {
+			return int(f), nil
+		}
+		return f, nil
+	}
+	return nil, qn.problem("wrong_type", v)
+}
+
+func number(v any) (float64, bool) {
+	switch n := v.(type) {
+	case json.Number:
+		f, err := n.Float64()
+		return f, err == nil
+	case float64:
+		return n, true
+	case int:
+		return float64(n), true
+	}
+	return 0, false
+}
+
+// FromForm turns HTML form values (field names are question IDs) into raw answers for Validate.
+// Empty text fields count as unanswered; text is converted to the question's type where it
+// parses, and kept as text otherwise so that Validate reports it.
+func (q *Questionnaire) FromForm(form map[string][]string, step string) map[string]any {
+	raw := map[string]any{}
+	for _, qn := range q.questions {
+		if step != "" && qn.Step != step {
+			continue
+		}
+		vals := form[qn.ID]
+		if qn.Type == Multi {
+			list := make([]any, 0, len(vals))
+			for _, v := range vals {
+				if v != "" {
+					list = append(list, v)
+				}
+			}
+			raw[qn.ID] = list
+			continue
+		}
+		if len(vals) == 0 || strings.TrimSpace(vals[0]) == "" {
+			continue
+		}
+		s := strings.TrimSpace(vals[0])
+		switch qn.Type {
+		case Integer, Number:
+			clean := strings.ReplaceAll(strings.ReplaceAll(s, ",", ""), "_", "")
+			if _, err := strconv.ParseFloat(clean, 64); err == nil {
+				raw[qn.ID] = json.Number(clean)
+			} else {
+				raw[qn.ID] = s
+			}
+		case Boolean:
+			switch strings.ToLower(s) {
+			case "true", "yes", "on":
+				raw[qn.ID] = true
+			case "false", "no", "off":
+				raw[qn.ID] = false
+			default:
+				raw[qn.ID] = s
+			}
+		default:
+			raw[qn.ID] = s
+		}
+	}
+	return raw
+}

@@ -1,0 +1,255 @@
+// Package questionnaire defines the questionnaire schema, loads it from YAML, validates and
+// normalises answers against it, and decides which questions are visible.
+//
+// Answers travel as one JSON object keyed by question ID. Validate turns such an object into
+// typed Answers (string, []string, int, float64 or bool by question type) or a list of
+// Problems naming every bad question ID. A question whose condition (when) is false is hidden:
+// an answer to it is dropped with a Notice, and a hidden question is never required.
+package questionnaire
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/vm"
+
+	"github.com/ciamadvisor/advisor/internal/diag"
+	"github.com/ciamadvisor/advisor/internal/expression"
+)
+
+// Type is a question's answer type.
+type Type string
+
+// The answer types. Each maps to one Go type in Answers and in the rule environment.
+const (
+	Single  Type = "single"  // string, one of the options
+	Multi   Type = "multi"   // []string, options in definition order
+	Integer Type = "integer" // int
+	Number  Type = "number"  // float64
+	Boolean Type = "boolean" // bool
+)
+
+// Questionnaire is a loaded, checked questionnaire. It is immutable after Load.
+type Questionnaire struct {
+	ID      string  `yaml:"id" json:"id"`
+	Title   string  `yaml:"title" json:"title"`
+	Intro   string  `yaml:"intro" json:"intro,omitempty"`
+	Steps   []*Step `yaml:"steps" json:"steps"`
+	Version string  `yaml:"-" json:"version"` // content hash of the source file
+
+	File      string               `yaml:"-" json:"-"`
+	questions []*Question          // in step order
+	byID      map[string]*Question // by question ID
+}
+
+// Step is one page of the questionnaire.
+type Step struct {
+	ID        string      `yaml:"id" json:"id"`
+	Title     string      `yaml:"title" json:"title"`
+	Intro     string      `yaml:"intro" json:"intro,omitempty"`
+	Guide     string      `yaml:"guide" json:"guide,omitempty"` // slug of the guide behind the step
+	Questions []*Question `yaml:"questions" json:"questions"`
+}
+
+// Question is one question. Min and Max bound numeric answers; When is an expr condition over
+// earlier answers that decides whether the question is asked.
+type Question struct {
+	ID       string            `yaml:"id" json:"id"`
+	Type     Type              `yaml:"type" json:"type"`
+	Label    string            `yaml:"label" json:"label"`
+	Help     string            `yaml:"help" json:"help,omitempty"`
+	Required bool              `yaml:"required" json:"required"`
+	Options  []Option          `yaml:"options" json:"options,omitempty"`
+	Min      *float64          `yaml:"min" json:"min,omitempty"`
+	Max      *float64          `yaml:"max" json:"max,omitempty"`
+	Unit     string            `yaml:"unit" json:"unit,omitempty"`
+	When     expression.Source `yaml:"when" json:"-"`
+	WhenText string            `yaml:"-" json:"when,omitempty"`
+	Step     string            `yaml:"-" json:"step"`
+
+	when *vm.Program
+}
+
+// Option is one allowed value of a single or multi question.
+type Option struct {
+	Value string `yaml:"value" json:"value"`
+	Label string `yaml:"label" json:"label"`
+	Help  string `yaml:"help" json:"help,omitempty"`
+}
+
+// Questions returns every question in step order.
+func (q *Questionnaire) Questions() []*Question { return q.questions }
+
+// Question returns the question with the ID, or nil.
+func (q *Questionnaire) Question(id string) *Question { return q.byID[id] }
+
+// Step returns the step with the ID, or nil.
+func (q *Questionnaire) Step(id string) *Step {
+	for _, s := range q.Steps {
+		if s.ID == id {
+			return s
+		}
+	}
+	return nil
+}
+
+// HasOption reports whether v is one of the question's option values.
+func (qn *Question) HasOption(v string) bool {
+	for _, o := range qn.Options {
+		if o.Value == v {
+			return true
+		}
+	}
+	return false
+}
+
+// OptionLabel returns the label of option v, or v itself.
+func (qn *Question) OptionLabel(v string) string {
+	for _, o := range qn.Options {
+		if o.Value == v {
+			return o.Label
+		}
+	}
+	return v
+}
+
+// ZeroValue is the value the rule environment holds for an unanswered question: it fixes the
+// variable's type for the compiler.
+func (t Type) ZeroValue() any {
+	switch t {
+	case Single:
+		return ""
+	case Multi:
+		return []string{}
+	case Integer:
+		return 0
+	case Number:
+		return 0.0
+	case Boolean:
+		return false
+	}
+	return nil
+}
+
+// AnsweredVar is the environment variable listing the IDs of the answered questions, so that
+// an expression can tell "not answered" from a zero answer: "mau_growth_pct" in answered.
+const AnsweredVar = "answered"
+
+// Env returns the typed environment for expressions: every question ID bound to its answer,
+// or to its type's zero value when unanswered, plus AnsweredVar.
+func (q *Questionnaire) Env(a Answers) map[string]any {
+	env := make(map[string]any, len(q.questions)+1)
+	answered := make([]string, 0, len(a))
+	for _, qn := range q.questions {
+		if v, ok := a[qn.ID]; ok {
+			env[qn.ID] = v
+			answered = append(answered, qn.ID)
+		} else {
+			env[qn.ID] = qn.Type.ZeroValue()
+		}
+	}
+	env[AnsweredVar] = answered
+	return env
+}
+
+// Load reads and checks the questionnaire file name in fsys. display is the path shown in
+// diagnostics (for example "questionnaire/start-here.yaml").
+func Load(fsys fs.FS, name, display string) (*Questionnaire, error) {
+	src, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, diag.List{{File: display, Message: fmt.Sprintf("cannot read: %v", err)}}
+	}
+	return Parse(src, display)
+}
+
+// Parse checks a questionnaire's YAML source. Every problem is reported, sorted by position.
+func Parse(src []byte, file string) (*Questionnaire, error) {
+	var q Questionnaire
+	if errs := diag.DecodeYAML(file, src, &q); errs != nil {
+		return nil, errs.Err()
+	}
+	sum := sha256.Sum256(src)
+	q.Version = "q-" + hex.EncodeToString(sum[:6])
+	q.File = file
+	q.byID = map[string]*Question{}
+
+	var errs diag.List
+	if q.ID == "" {
+		errs.Add(file, 1, 1, "", "questionnaire has no id")
+	}
+	if len(q.Steps) == 0 {
+		errs.Add(file, 1, 1, "", "questionnaire has no steps")
+	}
+	steps := map[string]bool{}
+	for _, s := range q.Steps {
+		if s.ID == "" || steps[s.ID] {
+			errs.Add(file, 0, 0, s.ID, "step ID is empty or used twice")
+		}
+		steps[s.ID] = true
+		for _, qn := range s.Questions {
+			qn.Step = s.ID
+			qn.WhenText = strings.TrimSpace(qn.When.Text)
+			line := qn.When.Line
+			if _, dup := q.byID[qn.ID]; dup || qn.ID == "" {
+				errs.Add(file, line, 0, qn.ID, "question ID %q is empty or used twice", qn.ID)
+				continue
+			}
+			if qn.ID == AnsweredVar {
+				errs.Add(file, line, 0, qn.ID, "%q is reserved", AnsweredVar)
+			}
+			q.byID[qn.ID] = qn
+			q.questions = append(q.questions, qn)
+			checkQuestion(qn, file, &errs)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs.Err()
+	}
+	// Conditions may only read questions asked before them, so that visibility can be decided
+	// in one pass and a step never depends on a later one.
+	env := map[string]any{AnsweredVar: []string{}}
+	for _, qn := range q.questions {
+		if !qn.When.IsZero() {
+			prog, d := expression.Compile(qn.When, file, src, qn.ID, expression.Options(env, expr.AsBool()))
+			if d != nil {
+				d.Message = "condition: " + d.Message
+				errs = append(errs, *d)
+			}
+			qn.when = prog
+		}
+		env[qn.ID] = qn.Type.ZeroValue()
+	}
+	return &q, errs.Err()
+}
+
+func checkQuestion(qn *Question, file string, errs *diag.List) {
+	switch qn.Type {
+	case Single, Multi:
+		if len(qn.Options) == 0 {
+			errs.Add(file, 0, 0, qn.ID, "a %s question needs options", qn.Type)
+		}
+		seen := map[string]bool{}
+		for _, o := range qn.Options {
+			if o.Value == "" || seen[o.Value] {
+				errs.Add(file, 0, 0, qn.ID, "option value %q is empty or used twice", o.Value)
+			}
+			seen[o.Value] = true
+		}
+	case Integer, Number, Boolean:
+		if len(qn.Options) > 0 {
+			errs.Add(file, 0, 0, qn.ID, "a %s question takes no options", qn.Type)
+		}
+	default:
+		errs.Add(file, 0, 0, qn.ID, "unknown type %q (want single, multi, integer, number or boolean)", qn.Type)
+	}
+	if qn.Label == "" {
+		errs.Add(file, 0, 0, qn.ID, "question has no label")
+	}
+	if qn.Min != nil && qn.Max != nil && *qn.Min > *qn.Max {
+		errs.Add(file, 0, 0, qn.ID, "min %v is above max %v", *qn.Min, *qn.Max)
+	}
+}

@@ -1,0 +1,114 @@
+package rules
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/expr-lang/expr/vm"
+
+	"github.com/ciamadvisor/advisor/internal/catalog"
+	"github.com/ciamadvisor/advisor/internal/questionnaire"
+)
+
+// Outcome is what evaluating a rule set against answers produced: the environment the rules
+// saw, the rules that fired in evaluation order, and each vendor's test results.
+type Outcome struct {
+	Env     map[string]any
+	Cost    []catalog.YearCost
+	Fired   []*Rule
+	Vendors map[string][]VendorResult // by vendor ID, in rule order
+	Trace   []TraceEntry              // every rule, when tracing was asked for
+}
+
+// VendorResult is one vendor rule's verdict on one vendor.
+type VendorResult struct {
+	Rule   *Rule
+	Result string // yes, no or unknown
+}
+
+// TraceEntry records one rule's evaluation for editors: whether it fired and the values of the
+// variables its condition read.
+type TraceEntry struct {
+	Rule   string         `json:"rule"`
+	File   string         `json:"file"`
+	Line   int            `json:"line"`
+	When   string         `json:"when,omitempty"`
+	Fired  bool           `json:"fired"`
+	Inputs map[string]any `json:"inputs,omitempty"`
+}
+
+// Evaluate runs the rule set over validated answers. With trace set, Outcome.Trace lists every
+// rule in evaluation order.
+func (rs *RuleSet) Evaluate(a questionnaire.Answers, trace bool) (*Outcome, error) {
+	var machine vm.VM
+	env := rs.Questionnaire.Env(a)
+	for _, d := range rs.Derived {
+		v, err := machine.Run(d.prog, env)
+		if err != nil {
+			return nil, fmt.Errorf("derived %s (%s): %w", d.ID, d.File, err)
+		}
+		if f, ok := v.(float64); ok && (math.IsNaN(f) || math.IsInf(f, 0)) {
+			return nil, fmt.Errorf("derived %s (%s): result is not a finite number", d.ID, d.File)
+		}
+		env[d.ID] = v
+	}
+	out := &Outcome{Env: env, Vendors: map[string][]VendorResult{}}
+	out.Cost = rs.Catalog.Cost.Project(rs.usage(env))
+	costs := make(map[string]catalog.YearCost, len(out.Cost))
+	for _, c := range out.Cost {
+		costs[c.Model] = c
+	}
+	env["cost"] = costs
+
+	for _, r := range rs.Rules {
+		fired := true
+		if r.when != nil {
+			v, err := machine.Run(r.when, env)
+			if err != nil {
+				return nil, fmt.Errorf("rule %s (%s:%d): %w", r.ID, r.File, r.Line, err)
+			}
+			fired = v.(bool)
+		}
+		if trace {
+			out.Trace = append(out.Trace, TraceEntry{Rule: r.ID, File: r.File, Line: r.Line,
+				When: r.When.Text, Fired: fired, Inputs: inputs(r, env)})
+		}
+		if !fired {
+			continue
+		}
+		out.Fired = append(out.Fired, r)
+		if r.Vendors == nil {
+			continue
+		}
+		for _, v := range rs.Catalog.Vendors {
+			env["vendor"] = v.Env()
+			res, err := machine.Run(r.Vendors.prog, env)
+			if err != nil {
+				return nil, fmt.Errorf("rule %s vendor test for %s: %w", r.ID, v.ID, err)
+			}
+			s := res.(string)
+			if s != catalog.Yes && s != catalog.No && s != catalog.Unknown {
+				return nil, fmt.Errorf("rule %s vendor test for %s returned %q, want yes, no or unknown", r.ID, v.ID, s)
+			}
+			out.Vendors[v.ID] = append(out.Vendors[v.ID], VendorResult{Rule: r, Result: s})
+		}
+		delete(env, "vendor")
+	}
+	return out, nil
+}
+
+// usage reads the billable user counts for the cost projection from the environment.
+func (rs *RuleSet) usage(env map[string]any) catalog.Usage {
+	mau := float64(env["mau_now"].(int))
+	growth := env["growth_factor"].(float64)
+	registered := env["registered_now"].(float64)
+	var u catalog.Usage
+	f := 1.0
+	for y := range 3 {
+		f *= growth
+		u.MAU[y] = mau * f
+		u.Registered[y] = registered * f
+	}
+	u.MAU3x, u.Registered3x = 3*mau, 3*registered
+	return u
+}

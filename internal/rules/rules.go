@@ -1,0 +1,294 @@
+package rules
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"path"
+	"reflect"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/vm"
+
+	"github.com/ciamadvisor/advisor/internal/catalog"
+	"github.com/ciamadvisor/advisor/internal/diag"
+	"github.com/ciamadvisor/advisor/internal/expression"
+	"github.com/ciamadvisor/advisor/internal/questionnaire"
+)
+
+// Severities of warnings, most severe first.
+var Severities = []string{"critical", "warning", "info"}
+
+// RuleSet is a compiled, immutable set of rules with the questionnaire and catalogue they were
+// checked against. It is safe for concurrent use.
+type RuleSet struct {
+	Questionnaire *questionnaire.Questionnaire
+	Catalog       *catalog.Catalog
+	Derived       []*Derived
+	Rules         []*Rule
+	Version       string    // content hash of every file under rules/
+	LoadedAt      time.Time // when the set was compiled
+}
+
+// Derived is a value computed from the answers before the rules run.
+type Derived struct {
+	ID   string             `yaml:"id"`
+	Type questionnaire.Type `yaml:"type"`
+	Help string             `yaml:"help"`
+	Expr expression.Source  `yaml:"expr"`
+	File string             `yaml:"-"`
+
+	prog *vm.Program
+}
+
+// Rule is one rule. See the package documentation for the meaning of each effect.
+type Rule struct {
+	ID           string             `yaml:"id" json:"id"`
+	When         expression.Source  `yaml:"when" json:"-"`
+	Because      string             `yaml:"because" json:"because"`
+	Architecture map[string]float64 `yaml:"architecture" json:"architecture,omitempty"`
+	Approach     map[string]float64 `yaml:"approach" json:"approach,omitempty"`
+	Guides       []GuideEffect      `yaml:"guides" json:"guides,omitempty"`
+	Warnings     []WarningEffect    `yaml:"warnings" json:"warnings,omitempty"`
+	Playbooks    []string           `yaml:"playbooks" json:"playbooks,omitempty"`
+	NextSteps    []string           `yaml:"next_steps" json:"next_steps,omitempty"`
+	Vendors      *VendorEffect      `yaml:"vendors" json:"vendors,omitempty"`
+	File         string             `yaml:"-" json:"file"`
+	Line         int                `yaml:"-" json:"line"`
+
+	when *vm.Program
+}
+
+// GuideEffect puts a guide on the reading path.
+type GuideEffect struct {
+	Slug     string `yaml:"slug" json:"slug"`
+	Step     string `yaml:"step" json:"step"`
+	Priority int    `yaml:"priority" json:"priority"`
+	Reason   string `yaml:"reason" json:"reason,omitempty"`
+}
+
+// WarningEffect raises a warning.
+type WarningEffect struct {
+	ID       string `yaml:"id" json:"id"`
+	Severity string `yaml:"severity" json:"severity"`
+	Text     string `yaml:"text" json:"text"`
+}
+
+// VendorEffect tests every vendor.
+type VendorEffect struct {
+	Test   expression.Source `yaml:"test" json:"-"`
+	Hard   bool              `yaml:"hard" json:"hard"`
+	Weight float64           `yaml:"weight" json:"weight,omitempty"`
+	Pass   string            `yaml:"pass" json:"pass,omitempty"`
+	Fail   string            `yaml:"fail" json:"fail,omitempty"`
+	Unsure string            `yaml:"unsure" json:"unsure,omitempty"`
+
+	prog *vm.Program
+}
+
+type ruleFile struct {
+	Derived []*Derived `yaml:"derived"`
+	Rules   []*Rule    `yaml:"rules"`
+}
+
+// RequiredDerived are derived values the cost projection reads; rule files must define them.
+var RequiredDerived = map[string]questionnaire.Type{
+	"growth_factor":  questionnaire.Number, // yearly multiplier of active users
+	"registered_now": questionnaire.Number, // stored accounts today
+}
+
+// Compile reads every rules/*.yaml file of fsys (the rules folder) and compiles it against q
+// and c. prefix is prepended to file names in diagnostics. All problems are reported at once.
+func Compile(fsys fs.FS, prefix string, q *questionnaire.Questionnaire, c *catalog.Catalog) (*RuleSet, error) {
+	names, err := fs.Glob(fsys, "*.yaml")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	rs := &RuleSet{Questionnaire: q, Catalog: c, LoadedAt: time.Now()}
+	var errs diag.List
+	sources := map[string][]byte{}
+	for _, name := range names {
+		file := prefix + name
+		src, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			errs.Add(file, 0, 0, "", "cannot read: %v", err)
+			continue
+		}
+		sources[file] = src
+		var rf ruleFile
+		if d := diag.DecodeYAML(file, src, &rf); d != nil {
+			errs = append(errs, d...)
+			continue
+		}
+		for _, d := range rf.Derived {
+			d.File = file
+		}
+		for _, r := range rf.Rules {
+			r.File, r.Line = file, r.When.Line
+		}
+		rs.Derived = append(rs.Derived, rf.Derived...)
+		rs.Rules = append(rs.Rules, rf.Rules...)
+	}
+	if len(names) == 0 {
+		errs.Add(prefix, 0, 0, "", "no rule files (*.yaml) found")
+	}
+	rs.Version = "r-" + hashFS(fsys)
+	if len(errs) > 0 {
+		return nil, errs.Err()
+	}
+
+	env := q.Env(nil)
+	rs.compileDerived(env, sources, &errs)
+	env["cost"] = map[string]catalog.YearCost{}
+	rs.compileRules(env, sources, &errs)
+	return rs, errs.Err()
+}
+
+func (rs *RuleSet) compileDerived(env map[string]any, sources map[string][]byte, errs *diag.List) {
+	seen := map[string]bool{}
+	for _, d := range rs.Derived {
+		line := d.Expr.Line
+		if _, clash := env[d.ID]; clash || d.ID == "" || d.ID == "cost" || d.ID == "vendor" {
+			errs.Add(d.File, line, 0, d.ID, "derived value ID %q is empty or already a variable", d.ID)
+			continue
+		}
+		kind := map[questionnaire.Type]reflect.Kind{questionnaire.Single: reflect.String,
+			questionnaire.Integer: reflect.Int, questionnaire.Number: reflect.Float64,
+			questionnaire.Boolean: reflect.Bool}[d.Type]
+		var as expr.Option
+		switch {
+		case d.Type == questionnaire.Multi:
+			as = expr.AsAny()
+		case kind == reflect.Invalid:
+			errs.Add(d.File, line, 0, d.ID, "unknown type %q (want single, multi, integer, number or boolean)", d.Type)
+			continue
+		case kind == reflect.Float64:
+			as = expr.AsFloat64()
+		default:
+			as = expr.AsKind(kind)
+		}
+		prog, dg := expression.Compile(d.Expr, d.File, sources[d.File], d.ID, expression.Options(env, as))
+		if dg != nil {
+			*errs = append(*errs, *dg)
+		}
+		d.prog = prog
+		env[d.ID] = d.Type.ZeroValue()
+		seen[d.ID] = true
+	}
+	for id, t := range RequiredDerived {
+		if !seen[id] {
+			errs.Add("rules", 0, 0, id, "derived value %s (%s) is required by the cost projection but no rule file defines it", id, t)
+		}
+	}
+	for _, d := range rs.Derived {
+		if t, ok := RequiredDerived[d.ID]; ok && d.Type != t {
+			errs.Add(d.File, d.Expr.Line, 0, d.ID, "derived value must have type %s", t)
+		}
+	}
+}
+
+func (rs *RuleSet) compileRules(env map[string]any, sources map[string][]byte, errs *diag.List) {
+	c := rs.Catalog
+	ids := map[string]bool{}
+	vendorEnv := make(map[string]any, len(env)+1)
+	for k, v := range env {
+		vendorEnv[k] = v
+	}
+	vendorEnv["vendor"] = catalog.VendorEnv{}
+	for _, r := range rs.Rules {
+		f, line := r.File, r.Line
+		add := func(format string, args ...any) { errs.Add(f, line, 0, r.ID, format, args...) }
+		if r.ID == "" || ids[r.ID] {
+			add("rule ID %q is empty or used twice", r.ID)
+		}
+		ids[r.ID] = true
+		if strings.TrimSpace(r.Because) == "" {
+			add("rule has no because: every rule needs the sentence a buyer reads when it fires")
+		}
+		if len(r.Architecture)+len(r.Approach)+len(r.Guides)+len(r.Warnings)+len(r.Playbooks)+len(r.NextSteps) == 0 && r.Vendors == nil {
+			add("rule has no effect")
+		}
+		for id := range r.Architecture {
+			if c.Architecture(id) == nil {
+				add("architecture %q is not in rules/catalog/architectures.yaml", id)
+			}
+		}
+		for id := range r.Approach {
+			if c.Approach(id) == nil {
+				add("approach %q is not in rules/catalog/architectures.yaml", id)
+			}
+		}
+		for _, g := range r.Guides {
+			if c.Guide(g.Slug) == nil {
+				add("guide %q is not in rules/catalog/guides.yaml", g.Slug)
+			}
+			if rs.Questionnaire.Step(g.Step) == nil {
+				add("guide %s: step %q is not a questionnaire step", g.Slug, g.Step)
+			}
+		}
+		for _, w := range r.Warnings {
+			if w.ID == "" || w.Text == "" || !contains(Severities, w.Severity) {
+				add("warning %q needs id, text and a severity of %s", w.ID, strings.Join(Severities, ", "))
+			}
+		}
+		for _, p := range r.Playbooks {
+			if c.Playbook(p) == nil {
+				add("playbook %q is not in rules/catalog/playbooks.yaml", p)
+			}
+		}
+		if !r.When.IsZero() {
+			prog, d := expression.Compile(r.When, f, sources[f], r.ID, expression.Options(env, expr.AsBool()))
+			if d != nil {
+				*errs = append(*errs, *d)
+			}
+			r.when = prog
+		}
+		if v := r.Vendors; v != nil {
+			switch {
+			case v.Test.IsZero():
+				add("vendors: test is required")
+			case v.Hard && v.Fail == "":
+				add("vendors: a hard test needs fail, the reason a vendor is knocked out")
+			case v.Unsure == "":
+				add("vendors: unsure is required, the check shown when a fact is unknown")
+			}
+			prog, d := expression.Compile(v.Test, f, sources[f], r.ID, expression.Options(vendorEnv, expr.AsKind(reflect.String)))
+			if d != nil {
+				*errs = append(*errs, *d)
+			}
+			v.prog = prog
+		}
+	}
+}
+
+// hashFS hashes every file under fsys, so any content change gives a new version.
+func hashFS(fsys fs.FS) string {
+	h := sha256.New()
+	_ = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || path.Ext(p) != ".yaml" {
+			return nil
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return nil
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", p, len(b))
+		h.Write(b)
+		return nil
+	})
+	return hex.EncodeToString(h.Sum(nil)[:6])
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,253 @@
+// Package scenario runs persona scenarios: YAML files under rules/tests/ that pair a set of
+// answers with what the recommendation must (and must not) contain. Editors write them without
+// Go; `advisor test` and `go test` both run them.
+package scenario
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+
+	"github.com/ciamadvisor/advisor/internal/advisor"
+	"github.com/ciamadvisor/advisor/internal/diag"
+	"github.com/ciamadvisor/advisor/internal/questionnaire"
+)
+
+// Scenario is one persona: answers and expectations. Every expectation is optional.
+type Scenario struct {
+	Name        string         `yaml:"name"`
+	Description string         `yaml:"description"`
+	Answers     map[string]any `yaml:"answers"`
+	Expect      Expect         `yaml:"expect"`
+	File        string         `yaml:"-"`
+}
+
+// Expect lists what the recommendation must show.
+type Expect struct {
+	Architecture    string   `yaml:"architecture"`
+	Approach        string   `yaml:"approach"`
+	GuidesInclude   []string `yaml:"guides_include"`
+	GuidesExclude   []string `yaml:"guides_exclude"`
+	Shortlisted     []string `yaml:"shortlisted"` // in the top of the shortlist
+	Kept            []string `yaml:"kept"`        // not eliminated
+	Eliminated      []string `yaml:"eliminated"`
+	Warnings        []string `yaml:"warnings"`
+	NoWarnings      []string `yaml:"no_warnings"`
+	Playbooks       []string `yaml:"playbooks"`
+	Checks          []Check  `yaml:"checks"`   // a surviving vendor carries a check mentioning text
+	Notices         []string `yaml:"notices"`  // question IDs whose answers were ignored
+	Invalid         []string `yaml:"invalid"`  // question IDs expected to be rejected
+	MaxReadingPath  int      `yaml:"max_reading_path"`
+	MinReadingPath  int      `yaml:"min_reading_path"`
+}
+
+// Check expects a vendor to carry a check whose text contains Contains. Vendor "*" means every
+// vendor left on the shortlist.
+type Check struct {
+	Vendor   string `yaml:"vendor"`
+	Contains string `yaml:"contains"`
+}
+
+// Result is the outcome of one scenario.
+type Result struct {
+	Scenario *Scenario
+	Failures []string
+	Fired    []string // IDs of the rules that fired
+}
+
+// Load reads every tests/*.yaml file from the rules folder.
+func Load(rulesFS fs.FS) ([]*Scenario, error) {
+	names, err := fs.Glob(rulesFS, "tests/*.yaml")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	var out []*Scenario
+	var errs diag.List
+	for _, name := range names {
+		src, err := fs.ReadFile(rulesFS, name)
+		if err != nil {
+			errs.Add("rules/"+name, 0, 0, "", "cannot read: %v", err)
+			continue
+		}
+		var s Scenario
+		if d := diag.DecodeYAML("rules/"+name, src, &s); d != nil {
+			errs = append(errs, d...)
+			continue
+		}
+		s.File = "rules/" + name
+		if s.Name == "" {
+			s.Name = strings.TrimSuffix(strings.TrimPrefix(name, "tests/"), ".yaml")
+		}
+		out = append(out, &s)
+	}
+	return out, errs.Err()
+}
+
+// Run evaluates one scenario with the advisor.
+func Run(a *advisor.Advisor, s *Scenario) Result {
+	res := Result{Scenario: s}
+	fail := func(format string, args ...any) { res.Failures = append(res.Failures, fmt.Sprintf(format, args...)) }
+
+	// Answers go through JSON so that they are validated exactly as an API request would be.
+	data, err := json.Marshal(s.Answers)
+	if err != nil {
+		fail("answers cannot be encoded: %v", err)
+		return res
+	}
+	answers, notices, err := a.Questionnaire().ParseJSON(data)
+	if ve, ok := err.(*questionnaire.ValidationError); ok {
+		var got []string
+		for _, p := range ve.Problems {
+			got = append(got, p.Question)
+		}
+		if len(s.Expect.Invalid) == 0 {
+			fail("answers rejected: %v", ve)
+		}
+		for _, id := range s.Expect.Invalid {
+			if !contains(got, id) {
+				fail("expected answer %s to be rejected; rejected: %s", id, strings.Join(got, ", "))
+			}
+		}
+		return res
+	} else if err != nil {
+		fail("%v", err)
+		return res
+	}
+	if len(s.Expect.Invalid) > 0 {
+		fail("expected answers %s to be rejected, but all were accepted", strings.Join(s.Expect.Invalid, ", "))
+	}
+	rec, err := a.Recommend(answers, notices, true)
+	if err != nil {
+		fail("evaluation failed: %v", err)
+		return res
+	}
+	for _, t := range rec.Trace {
+		if t.Fired {
+			res.Fired = append(res.Fired, t.Rule)
+		}
+	}
+	check(rec, s.Expect, fail)
+	return res
+}
+
+func check(rec *advisor.Recommendation, e Expect, fail func(string, ...any)) {
+	if e.Architecture != "" && rec.Architecture.ID != e.Architecture {
+		fail("architecture: expected %s, got %s (scores: %s %.0f, runner-up %s %.0f)", e.Architecture, rec.Architecture.ID,
+			rec.Architecture.ID, rec.Architecture.Score, rec.Architecture.RunnerUp.ID, rec.Architecture.RunnerUp.Score)
+	}
+	if e.Approach != "" && rec.Approach.ID != e.Approach {
+		fail("approach: expected %s, got %s", e.Approach, rec.Approach.ID)
+	}
+	var guides []string
+	for _, g := range rec.ReadingPath {
+		guides = append(guides, g.Slug)
+	}
+	for _, g := range e.GuidesInclude {
+		if !contains(guides, g) {
+			fail("reading path: expected guide %s; got %s", g, strings.Join(guides, ", "))
+		}
+	}
+	for _, g := range e.GuidesExclude {
+		if contains(guides, g) {
+			fail("reading path: expected no guide %s, but it is there", g)
+		}
+	}
+	if e.MaxReadingPath > 0 && len(guides) > e.MaxReadingPath {
+		fail("reading path: expected at most %d guides, got %d", e.MaxReadingPath, len(guides))
+	}
+	if len(guides) < e.MinReadingPath {
+		fail("reading path: expected at least %d guides, got %d", e.MinReadingPath, len(guides))
+	}
+	var short, kept, gone []string
+	for _, v := range rec.Shortlist {
+		short = append(short, v.ID)
+		kept = append(kept, v.ID)
+	}
+	for _, v := range rec.AlsoViable {
+		kept = append(kept, v.ID)
+	}
+	for _, v := range rec.Eliminated {
+		gone = append(gone, v.ID)
+	}
+	for _, id := range e.Shortlisted {
+		if !contains(short, id) {
+			fail("shortlist: expected %s; got %s", id, strings.Join(short, ", "))
+		}
+	}
+	for _, id := range e.Kept {
+		if !contains(kept, id) {
+			fail("vendors: expected %s to survive, but it was eliminated", id)
+		}
+	}
+	for _, id := range e.Eliminated {
+		if !contains(gone, id) {
+			fail("vendors: expected %s to be eliminated; eliminated: %s", id, strings.Join(gone, ", "))
+		}
+	}
+	var warns []string
+	for _, w := range rec.Warnings {
+		warns = append(warns, w.ID)
+	}
+	for _, id := range e.Warnings {
+		if !contains(warns, id) {
+			fail("warnings: expected %s; got %s", id, strings.Join(warns, ", "))
+		}
+	}
+	for _, id := range e.NoWarnings {
+		if contains(warns, id) {
+			fail("warnings: expected no %s, but it was raised", id)
+		}
+	}
+	var plays []string
+	for _, n := range rec.NextSteps {
+		if n.Playbook != nil {
+			plays = append(plays, n.Playbook.ID)
+		}
+	}
+	for _, id := range e.Playbooks {
+		if !contains(plays, id) {
+			fail("next steps: expected playbook %s; got %s", id, strings.Join(plays, ", "))
+		}
+	}
+	for _, c := range e.Checks {
+		for _, v := range append(append([]advisor.VendorPick{}, rec.Shortlist...), rec.AlsoViable...) {
+			if c.Vendor != "*" && c.Vendor != v.ID {
+				continue
+			}
+			if c.Vendor == "*" && !contains(short, v.ID) {
+				continue
+			}
+			found := false
+			for _, ch := range v.Check {
+				found = found || strings.Contains(ch.Text, c.Contains)
+			}
+			for _, w := range v.Why {
+				found = found || (c.Vendor == "*" && strings.Contains(w.Text, c.Contains))
+			}
+			if !found {
+				fail("checks: expected %s to carry a check containing %q", v.ID, c.Contains)
+			}
+		}
+	}
+	var noticed []string
+	for _, n := range rec.Notices {
+		noticed = append(noticed, n.Question)
+	}
+	for _, id := range e.Notices {
+		if !contains(noticed, id) {
+			fail("notices: expected the answer to %s to be ignored; notices: %s", id, strings.Join(noticed, ", "))
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
