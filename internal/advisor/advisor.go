@@ -49,7 +49,8 @@ func Dir(dir string) (Source, error) {
 
 // Advisor is a loaded, immutable set of content. It is safe for concurrent use.
 type Advisor struct {
-	Rules *rules.RuleSet
+	Rules  *rules.RuleSet
+	Source Source // where the content was loaded from
 }
 
 // Load reads and compiles all content from src. The error, if any, is a diag.List holding
@@ -80,7 +81,7 @@ func Load(src Source) (*Advisor, error) {
 	if len(errs) > 0 {
 		return nil, errs.Err()
 	}
-	return &Advisor{Rules: rs}, nil
+	return &Advisor{Rules: rs, Source: src}, nil
 }
 
 // Questionnaire is the loaded questionnaire.

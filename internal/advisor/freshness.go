@@ -1,0 +1,48 @@
+package advisor
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/ciamadvisor/advisor/internal/catalog"
+	"github.com/ciamadvisor/advisor/internal/diag"
+)
+
+// Stale lists every dated piece of content (guides, architectures, approaches, playbooks, cost
+// assumptions, vendor facts and traits) last updated or reviewed more than maxAge before now.
+// The guide site promises a review at least every 365 days; content older than that needs a
+// fresh look before buyers rely on it.
+func (a *Advisor) Stale(now time.Time, maxAge time.Duration) diag.List {
+	c := a.Catalog()
+	var out diag.List
+	check := func(file, id, what string, d catalog.Date) {
+		if d.IsZero() || now.Sub(d.Time) <= maxAge {
+			return
+		}
+		out.Add("rules/catalog/"+file, 0, 0, id, "%s dated %s is %d days old (limit %d)",
+			what, d.Format(time.DateOnly), int(now.Sub(d.Time).Hours()/24), int(maxAge.Hours()/24))
+	}
+	for _, g := range c.Guides {
+		check("guides.yaml", g.Slug, "guide", g.Updated)
+	}
+	for _, x := range c.Architectures {
+		check("architectures.yaml", x.ID, "architecture", x.Reviewed)
+	}
+	for _, x := range c.Approaches {
+		check("architectures.yaml", x.ID, "approach", x.Reviewed)
+	}
+	for _, p := range c.Playbooks {
+		check("playbooks.yaml", p.ID, "playbook", p.Updated)
+	}
+	check("cost.yaml", "cost", "cost assumptions", c.Cost.Reviewed)
+	for _, v := range c.Vendors {
+		for _, k := range catalog.FactKeys {
+			check("vendors.yaml", v.ID, fmt.Sprintf("fact %s", k), v.Facts[k].Reviewed)
+		}
+		for _, t := range v.Traits {
+			check("vendors.yaml", v.ID, fmt.Sprintf("trait %s", t.ID), t.Reviewed)
+		}
+	}
+	out.Sort()
+	return out
+}

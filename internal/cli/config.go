@@ -1,0 +1,93 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+)
+
+// Config is every setting of every command. viper fills it from, in order of precedence,
+// command-line flags, ADVISOR_* environment variables and the config file (--config); a key
+// the struct does not know is an error.
+type Config struct {
+	Config      string        `mapstructure:"config"`
+	Content     string        `mapstructure:"content"`
+	Answers     string        `mapstructure:"answers"`
+	Format      string        `mapstructure:"format"`
+	Explain     bool          `mapstructure:"explain"`
+	Strict      bool          `mapstructure:"strict"`
+	MaxAgeDays  int           `mapstructure:"max-age-days"`
+	Coverage    bool          `mapstructure:"coverage"`
+	MinCoverage float64       `mapstructure:"min-coverage"`
+	Addr        string        `mapstructure:"addr"`
+	Database    string        `mapstructure:"database"`
+	LogLevel    string        `mapstructure:"log-level"`
+	RateLimit   float64       `mapstructure:"rate-limit"`
+	KeyRate     float64       `mapstructure:"key-rate-limit"`
+	Shutdown    time.Duration `mapstructure:"shutdown-timeout"`
+	Name        string        `mapstructure:"name"`
+	Role        string        `mapstructure:"role"`
+}
+
+// Validate checks values that flags' types cannot, naming the key and what is allowed.
+func (c *Config) Validate() error {
+	var problems []string
+	if c.Format != "" && c.Format != "json" && c.Format != "markdown" && c.Format != "text" {
+		problems = append(problems, fmt.Sprintf("format: %q is not one of json, markdown, text", c.Format))
+	}
+	if c.MaxAgeDays < 0 {
+		problems = append(problems, fmt.Sprintf("max-age-days: %d, want a whole number of days ≥ 1", c.MaxAgeDays))
+	}
+	if c.MinCoverage < 0 || c.MinCoverage > 100 {
+		problems = append(problems, fmt.Sprintf("min-coverage: %v, want a percentage from 0 to 100", c.MinCoverage))
+	}
+	switch strings.ToLower(c.LogLevel) {
+	case "", "debug", "info", "warn", "error":
+	default:
+		problems = append(problems, fmt.Sprintf("log-level: %q is not one of debug, info, warn, error", c.LogLevel))
+	}
+	if c.RateLimit < 0 || c.KeyRate < 0 {
+		problems = append(problems, "rate-limit and key-rate-limit: want requests per second ≥ 0 (0 turns the limit off)")
+	}
+	if c.Role != "" && c.Role != "consultant" && c.Role != "editor" {
+		problems = append(problems, fmt.Sprintf("role: %q is not one of consultant, editor", c.Role))
+	}
+	if len(problems) > 0 {
+		return usageError(fmt.Errorf("invalid configuration:\n  %s", strings.Join(problems, "\n  ")))
+	}
+	return nil
+}
+
+// load fills a Config for cmd from its flags, the environment and the optional config file.
+func load(cmd *cobra.Command) (*Config, error) {
+	v := viper.New()
+	v.SetEnvPrefix("ADVISOR")
+	v.SetEnvKeyReplacer(strings.NewReplacer("-", "_"))
+	v.AutomaticEnv()
+	var bindErr error
+	bind := func(f *pflag.Flag) {
+		if f.Name != "help" && bindErr == nil {
+			bindErr = v.BindPFlag(f.Name, f)
+		}
+	}
+	cmd.Flags().VisitAll(bind)
+	cmd.InheritedFlags().VisitAll(bind)
+	if bindErr != nil {
+		return nil, bindErr
+	}
+	if file := v.GetString("config"); file != "" {
+		v.SetConfigFile(file)
+		if err := v.ReadInConfig(); err != nil {
+			return nil, usageError(fmt.Errorf("config file %s: %w", file, err))
+		}
+	}
+	var c Config
+	if err := v.UnmarshalExact(&c); err != nil {
+		return nil, usageError(fmt.Errorf("config: %w", err))
+	}
+	return &c, c.Validate()
+}
