@@ -223,45 +223,62 @@ func (a *Advisor) readingPath(fired []*rules.Rule) []PathEntry {
 }
 
 func vendors(c *catalog.Catalog, out *rules.Outcome) (short, also []VendorPick, gone []Elimination) {
-	var picks []VendorPick
+	picks := make([]VendorPick, 0, len(c.Vendors))
 	gone = []Elimination{}
-	for _, v := range c.Vendors {
-		p := VendorPick{ID: v.ID, Name: v.Name, Type: v.Type, Why: []Reason{}, Concerns: []Reason{}, Check: []Reason{}}
-		var knocked []Reason
-		for _, res := range out.Vendors[v.ID] {
-			e := res.Rule.Vendors
-			switch {
-			case res.Result == catalog.No && e.Hard:
-				knocked = append(knocked, Reason{Text: e.Fail, Rule: res.Rule.ID})
-			case res.Result == catalog.No:
-				p.Score -= e.Weight
-				if e.Fail != "" {
-					p.Concerns = append(p.Concerns, Reason{Text: e.Fail, Rule: res.Rule.ID})
-				}
-			case res.Result == catalog.Unknown:
-				p.Check = append(p.Check, Reason{Text: e.Unsure, Rule: res.Rule.ID})
-			case res.Result == catalog.Yes && !e.Hard:
-				p.Score += e.Weight
-				if e.Pass != "" {
-					p.Why = append(p.Why, Reason{Text: e.Pass, Rule: res.Rule.ID})
-				}
-			case res.Result == catalog.Yes && e.Pass != "":
-				p.Why = append(p.Why, Reason{Text: e.Pass, Rule: res.Rule.ID})
+	for i, v := range c.Vendors {
+		// Size each list exactly first: this runs for every vendor on every request.
+		var nWhy, nConcern, nCheck, nKnock int
+		for _, vv := range out.Vendors {
+			e := vv.Rule.Vendors
+			switch res := vv.Results[i]; {
+			case res == catalog.No && e.Hard:
+				nKnock++
+			case res == catalog.No && e.Fail != "":
+				nConcern++
+			case res == catalog.Unknown:
+				nCheck++
+			case res == catalog.Yes && e.Pass != "":
+				nWhy++
 			}
 		}
-		if len(knocked) > 0 {
-			texts := make([]string, len(knocked))
-			for i, k := range knocked {
-				texts[i] = k.Text
+		if nKnock > 0 {
+			knocked := make([]Reason, 0, nKnock)
+			texts := make([]string, 0, nKnock)
+			for _, vv := range out.Vendors {
+				if e := vv.Rule.Vendors; vv.Results[i] == catalog.No && e.Hard {
+					knocked = append(knocked, Reason{Text: e.Fail, Rule: vv.Rule.ID})
+					texts = append(texts, e.Fail)
+				}
 			}
 			gone = append(gone, Elimination{ID: v.ID, Name: v.Name, Reason: strings.Join(texts, " "), Rule: knocked[0].Rule, Reasons: knocked})
 			continue
+		}
+		p := VendorPick{ID: v.ID, Name: v.Name, Type: v.Type,
+			Why: make([]Reason, 0, nWhy), Concerns: make([]Reason, 0, nConcern), Check: make([]Reason, 0, nCheck)}
+		for _, vv := range out.Vendors {
+			e, id := vv.Rule.Vendors, vv.Rule.ID
+			switch vv.Results[i] {
+			case catalog.No:
+				p.Score -= e.Weight
+				if e.Fail != "" {
+					p.Concerns = append(p.Concerns, Reason{Text: e.Fail, Rule: id})
+				}
+			case catalog.Unknown:
+				p.Check = append(p.Check, Reason{Text: e.Unsure, Rule: id})
+			case catalog.Yes:
+				if !e.Hard {
+					p.Score += e.Weight
+				}
+				if e.Pass != "" {
+					p.Why = append(p.Why, Reason{Text: e.Pass, Rule: id})
+				}
+			}
 		}
 		picks = append(picks, p)
 	}
 	sort.SliceStable(picks, func(i, j int) bool { return picks[i].Score > picks[j].Score })
 	n := min(ShortlistSize, len(picks))
-	return nonNilPicks(picks[:n]), nonNilPicks(picks[n:]), gone
+	return picks[:n:n], picks[n:], gone
 }
 
 func warnings(fired []*rules.Rule) []Warning {
@@ -318,11 +335,4 @@ func nonNil(r []Reason) []Reason {
 		return []Reason{}
 	}
 	return r
-}
-
-func nonNilPicks(p []VendorPick) []VendorPick {
-	if p == nil {
-		return []VendorPick{}
-	}
-	return p
 }

@@ -99,8 +99,9 @@ type VendorEnv struct {
 	Traits        []string `expr:"traits"`
 }
 
-// Env returns the vendor as rule expressions see it.
-func (v *Vendor) Env() VendorEnv { return v.env }
+// Env returns the vendor as rule expressions see it. It is a pointer so that putting it in an
+// expression environment does not copy or allocate.
+func (v *Vendor) Env() *VendorEnv { return &v.env }
 
 func (v *Vendor) buildEnv() {
 	f := func(k string) string { return v.Facts[k].Value }

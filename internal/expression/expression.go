@@ -63,9 +63,21 @@ func Compile(src Source, fileName string, fileSrc []byte, owner string, opts []e
 // position maps a position inside the expression (line 1-based, col 0-based) to the YAML file.
 func (s Source) position(line, col int, fileSrc []byte) (int, int) {
 	switch s.style {
-	case yaml.LiteralStyle, yaml.FoldedStyle:
-		// The text starts on the line after the | or > indicator, at the block's indentation.
+	case yaml.LiteralStyle:
+		// The text starts on the line after the | indicator, at the block's indentation.
 		l := s.Line + line
+		return l, indentOf(fileSrc, l) + col + 1
+	case yaml.FoldedStyle:
+		// Folding joined the block's lines with spaces: walk them to find the column's line.
+		last := s.Line + strings.Count(string(fileSrc), "\n")
+		l := s.Line + 1
+		for ; l < last; l++ {
+			text := strings.TrimSpace(lineOf(fileSrc, l))
+			if col <= len(text) {
+				break
+			}
+			col -= len(text) + 1
+		}
 		return l, indentOf(fileSrc, l) + col + 1
 	case yaml.SingleQuotedStyle, yaml.DoubleQuotedStyle:
 		if line == 1 {
@@ -79,11 +91,15 @@ func (s Source) position(line, col int, fileSrc []byte) (int, int) {
 	return s.Line + line - 1, indentOf(fileSrc, s.Line+line-1) + col + 1
 }
 
-func indentOf(src []byte, line int) int {
+func lineOf(src []byte, line int) string {
 	lines := strings.Split(string(src), "\n")
 	if line < 1 || line > len(lines) {
-		return 0
+		return ""
 	}
-	t := lines[line-1]
+	return lines[line-1]
+}
+
+func indentOf(src []byte, line int) int {
+	t := lineOf(src, line)
 	return len(t) - len(strings.TrimLeft(t, " "))
 }

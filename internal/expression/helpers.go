@@ -10,6 +10,18 @@ import (
 // Each is declared with its signature so that a misuse is a compile error, not a runtime one.
 func helpers() []expr.Option {
 	return []expr.Option{
+		// "x in list" on a list of strings is the commonest test in the rules; expr's generic
+		// `in` boxes every element through reflection, so route the string case to a typed loop.
+		expr.Function("inStrings", func(p ...any) (any, error) {
+			needle, list := p[0].(string), p[1].([]string)
+			for _, s := range list {
+				if s == needle {
+					return true, nil
+				}
+			}
+			return false, nil
+		}, new(func(string, []string) bool)),
+		expr.Operator("in", "inStrings"),
 		expr.Function("hasAny", func(p ...any) (any, error) {
 			return overlap(p[0], p[1], false)
 		}, new(func([]string, []any) bool), new(func([]string, []string) bool)),

@@ -126,6 +126,16 @@ func (q *Questionnaire) Validate(raw map[string]any) (Answers, []Notice, error) 
 		}
 	}
 	if len(problems) > 0 {
+		// Report in questionnaire order, unknown questions first, so the list reads like the form.
+		order := func(id string) int {
+			for i, qn := range q.questions {
+				if qn.ID == id {
+					return i
+				}
+			}
+			return -1
+		}
+		sort.SliceStable(problems, func(i, j int) bool { return order(problems[i].Question) < order(problems[j].Question) })
 		return nil, notices, &ValidationError{Problems: problems}
 	}
 	return answers, notices, nil
@@ -133,7 +143,7 @@ func (q *Questionnaire) Validate(raw map[string]any) (Answers, []Notice, error) 
 
 // Visible reports whether the question is asked, given the answers so far.
 func (q *Questionnaire) Visible(qn *Question, a Answers) bool {
-	ok, err := qn.visible(q.Env(a))
+	ok, err := qn.visible(q.Env(a, 0))
 	return err == nil && ok
 }
 

@@ -140,9 +140,10 @@ func (t Type) ZeroValue() any {
 const AnsweredVar = "answered"
 
 // Env returns the typed environment for expressions: every question ID bound to its answer,
-// or to its type's zero value when unanswered, plus AnsweredVar.
-func (q *Questionnaire) Env(a Answers) map[string]any {
-	env := make(map[string]any, len(q.questions)+1)
+// or to its type's zero value when unanswered, plus AnsweredVar. extra sizes the map for
+// variables the caller will add.
+func (q *Questionnaire) Env(a Answers, extra int) map[string]any {
+	env := make(map[string]any, len(q.questions)+1+extra)
 	answered := make([]string, 0, len(a))
 	for _, qn := range q.questions {
 		if v, ok := a[qn.ID]; ok {

@@ -16,14 +16,14 @@ type Outcome struct {
 	Env     map[string]any
 	Cost    []catalog.YearCost
 	Fired   []*Rule
-	Vendors map[string][]VendorResult // by vendor ID, in rule order
-	Trace   []TraceEntry              // every rule, when tracing was asked for
+	Vendors []VendorVerdicts // one per fired vendor rule, in rule order
+	Trace   []TraceEntry     // every rule, when tracing was asked for
 }
 
-// VendorResult is one vendor rule's verdict on one vendor.
-type VendorResult struct {
-	Rule   *Rule
-	Result string // yes, no or unknown
+// VendorVerdicts is one vendor rule's verdict on every vendor.
+type VendorVerdicts struct {
+	Rule    *Rule
+	Results []string // yes, no or unknown, per vendor in catalogue order
 }
 
 // TraceEntry records one rule's evaluation for editors: whether it fired and the values of the
@@ -41,7 +41,7 @@ type TraceEntry struct {
 // rule in evaluation order.
 func (rs *RuleSet) Evaluate(a questionnaire.Answers, trace bool) (*Outcome, error) {
 	var machine vm.VM
-	env := rs.Questionnaire.Env(a)
+	env := rs.Questionnaire.Env(a, len(rs.Derived)+2) // room for derived values, cost and vendor
 	for _, d := range rs.Derived {
 		v, err := machine.Run(d.prog, env)
 		if err != nil {
@@ -52,7 +52,7 @@ func (rs *RuleSet) Evaluate(a questionnaire.Answers, trace bool) (*Outcome, erro
 		}
 		env[d.ID] = v
 	}
-	out := &Outcome{Env: env, Vendors: map[string][]VendorResult{}}
+	out := &Outcome{Env: env, Fired: make([]*Rule, 0, len(rs.Rules)), Vendors: make([]VendorVerdicts, 0, rs.vendorRules)}
 	out.Cost = rs.Catalog.Cost.Project(rs.usage(env))
 	costs := make(map[string]catalog.YearCost, len(out.Cost))
 	for _, c := range out.Cost {
@@ -80,21 +80,33 @@ func (rs *RuleSet) Evaluate(a questionnaire.Answers, trace bool) (*Outcome, erro
 		if r.Vendors == nil {
 			continue
 		}
-		for _, v := range rs.Catalog.Vendors {
+		if r.Vendors.static != nil {
+			out.Vendors = append(out.Vendors, VendorVerdicts{Rule: r, Results: r.Vendors.static})
+			continue
+		}
+		results := make([]string, len(rs.Catalog.Vendors))
+		for i, v := range rs.Catalog.Vendors {
 			env["vendor"] = v.Env()
 			res, err := machine.Run(r.Vendors.prog, env)
 			if err != nil {
 				return nil, fmt.Errorf("rule %s vendor test for %s: %w", r.ID, v.ID, err)
 			}
-			s := res.(string)
-			if s != catalog.Yes && s != catalog.No && s != catalog.Unknown {
-				return nil, fmt.Errorf("rule %s vendor test for %s returned %q, want yes, no or unknown", r.ID, v.ID, s)
+			results[i] = res.(string)
+			if err := checkVerdict(results[i]); err != nil {
+				return nil, fmt.Errorf("rule %s vendor test for %s: %w", r.ID, v.ID, err)
 			}
-			out.Vendors[v.ID] = append(out.Vendors[v.ID], VendorResult{Rule: r, Result: s})
 		}
+		out.Vendors = append(out.Vendors, VendorVerdicts{Rule: r, Results: results})
 		delete(env, "vendor")
 	}
 	return out, nil
+}
+
+func checkVerdict(s string) error {
+	if s != catalog.Yes && s != catalog.No && s != catalog.Unknown {
+		return fmt.Errorf("returned %q, want yes, no or unknown", s)
+	}
+	return nil
 }
 
 // usage reads the billable user counts for the cost projection from the environment.

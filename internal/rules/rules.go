@@ -13,6 +13,7 @@ import (
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/vm"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/ciamadvisor/advisor/internal/catalog"
 	"github.com/ciamadvisor/advisor/internal/diag"
@@ -32,6 +33,8 @@ type RuleSet struct {
 	Rules         []*Rule
 	Version       string    // content hash of every file under rules/
 	LoadedAt      time.Time // when the set was compiled
+
+	vendorRules int // rules with a vendors effect
 }
 
 // Derived is a value computed from the answers before the rules run.
@@ -87,7 +90,8 @@ type VendorEffect struct {
 	Fail   string            `yaml:"fail" json:"fail,omitempty"`
 	Unsure string            `yaml:"unsure" json:"unsure,omitempty"`
 
-	prog *vm.Program
+	prog   *vm.Program
+	static []string // per vendor, when the test reads nothing but vendor: computed once at load
 }
 
 type ruleFile struct {
@@ -128,8 +132,12 @@ func Compile(fsys fs.FS, prefix string, q *questionnaire.Questionnaire, c *catal
 		for _, d := range rf.Derived {
 			d.File = file
 		}
-		for _, r := range rf.Rules {
-			r.File, r.Line = file, r.When.Line
+		lines := itemLines(src, "rules")
+		for i, r := range rf.Rules {
+			r.File = file
+			if i < len(lines) {
+				r.Line = lines[i]
+			}
 		}
 		rs.Derived = append(rs.Derived, rf.Derived...)
 		rs.Rules = append(rs.Rules, rf.Rules...)
@@ -142,7 +150,7 @@ func Compile(fsys fs.FS, prefix string, q *questionnaire.Questionnaire, c *catal
 		return nil, errs.Err()
 	}
 
-	env := q.Env(nil)
+	env := q.Env(nil, 0)
 	rs.compileDerived(env, sources, &errs)
 	env["cost"] = map[string]catalog.YearCost{}
 	rs.compileRules(env, sources, &errs)
@@ -199,7 +207,7 @@ func (rs *RuleSet) compileRules(env map[string]any, sources map[string][]byte, e
 	for k, v := range env {
 		vendorEnv[k] = v
 	}
-	vendorEnv["vendor"] = catalog.VendorEnv{}
+	vendorEnv["vendor"] = &catalog.VendorEnv{}
 	for _, r := range rs.Rules {
 		f, line := r.File, r.Line
 		add := func(format string, args ...any) { errs.Add(f, line, 0, r.ID, format, args...) }
@@ -249,6 +257,7 @@ func (rs *RuleSet) compileRules(env map[string]any, sources map[string][]byte, e
 			r.when = prog
 		}
 		if v := r.Vendors; v != nil {
+			rs.vendorRules++
 			switch {
 			case v.Test.IsZero():
 				add("vendors: test is required")
@@ -262,8 +271,56 @@ func (rs *RuleSet) compileRules(env map[string]any, sources map[string][]byte, e
 				*errs = append(*errs, *d)
 			}
 			v.prog = prog
+			if d == nil {
+				if err := v.precompute(rs.Catalog.Vendors, vendorEnv); err != nil {
+					add("vendors: %v", err)
+				}
+			}
 		}
 	}
+}
+
+// precompute evaluates a vendor test that reads only the vendor once per vendor, so that
+// evaluation need not run it for every request.
+func (v *VendorEffect) precompute(vendors []*catalog.Vendor, env map[string]any) error {
+	for _, name := range identifiersIn(v.Test.Text) {
+		if name != "vendor" {
+			return nil
+		}
+	}
+	var m vm.VM
+	v.static = make([]string, len(vendors))
+	for i, vendor := range vendors {
+		env["vendor"] = vendor.Env()
+		res, err := m.Run(v.prog, env)
+		if err != nil {
+			return fmt.Errorf("test fails for vendor %s: %w", vendor.ID, err)
+		}
+		v.static[i] = res.(string)
+		if err := checkVerdict(v.static[i]); err != nil {
+			return fmt.Errorf("test for vendor %s %w", vendor.ID, err)
+		}
+	}
+	return nil
+}
+
+// itemLines returns the line of each item of the top-level sequence key in a YAML file.
+func itemLines(src []byte, key string) []int {
+	var doc yaml.Node
+	if yaml.Unmarshal(src, &doc) != nil || len(doc.Content) == 0 {
+		return nil
+	}
+	m := doc.Content[0]
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			var lines []int
+			for _, item := range m.Content[i+1].Content {
+				lines = append(lines, item.Line)
+			}
+			return lines
+		}
+	}
+	return nil
 }
 
 // hashFS hashes every file under fsys, so any content change gives a new version.

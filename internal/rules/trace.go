@@ -11,19 +11,24 @@ func inputs(r *Rule, env map[string]any) map[string]any {
 	if r.When.IsZero() {
 		return nil
 	}
-	tree, err := parser.Parse(r.When.Text)
-	if err != nil {
-		return nil
-	}
-	names := &identifiers{}
-	ast.Walk(&tree.Node, names)
 	out := map[string]any{}
-	for _, n := range names.list {
+	for _, n := range identifiersIn(r.When.Text) {
 		if v, ok := env[n]; ok {
 			out[n] = v
 		}
 	}
 	return out
+}
+
+// identifiersIn lists the variable names an expression reads.
+func identifiersIn(src string) []string {
+	tree, err := parser.Parse(src)
+	if err != nil {
+		return nil
+	}
+	names := &identifiers{}
+	ast.Walk(&tree.Node, names)
+	return names.list
 }
 
 type identifiers struct{ list []string }

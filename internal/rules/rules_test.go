@@ -1,0 +1,181 @@
+package rules_test
+
+import (
+	"fmt"
+	"io/fs"
+	"testing"
+	"testing/fstest"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ciamadvisor/advisor/internal/advisor"
+	"github.com/ciamadvisor/advisor/internal/catalog"
+	"github.com/ciamadvisor/advisor/internal/questionnaire"
+	"github.com/ciamadvisor/advisor/internal/rules"
+	qfiles "github.com/ciamadvisor/advisor/questionnaire"
+	rfiles "github.com/ciamadvisor/advisor/rules"
+)
+
+// content returns the shipped rules folder with some files replaced.
+func content(t testing.TB, replace map[string]string) fs.FS {
+	t.Helper()
+	m := fstest.MapFS{}
+	require.NoError(t, fs.WalkDir(rfiles.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(rfiles.FS, p)
+		m[p] = &fstest.MapFile{Data: b}
+		return err
+	}))
+	for name, text := range replace {
+		m[name] = &fstest.MapFile{Data: []byte(text)}
+	}
+	return m
+}
+
+func compile(t testing.TB, fsys fs.FS) (*rules.RuleSet, error) {
+	t.Helper()
+	q, err := questionnaire.Load(qfiles.FS, "start-here.yaml", "questionnaire/start-here.yaml")
+	require.NoError(t, err)
+	c, err := catalog.Load(fsys, "rules/")
+	require.NoError(t, err)
+	return rules.Compile(fsys, "rules/", q, c)
+}
+
+func TestCompileErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		file string
+		want string
+	}{
+		{"typo in a question ID", `rules:
+  - id: typo
+    when: identity_shap == "b2b"
+    because: B2B.
+    architecture: {b2b-multi-tenant: 1}
+`, "rules/99-test.yaml:3:11: typo: unknown name identity_shap\n |     when: identity_shap == \"b2b\"\n | ..........^"},
+		{"type error in a quoted condition", `rules:
+  - id: types
+    when: 'mau_now > "many"'
+    because: Big.
+    architecture: {b2b-multi-tenant: 1}
+`, "rules/99-test.yaml:3:20: types: invalid operation: > (mismatched types int and string)\n |     when: 'mau_now > \"many\"'\n | ...................^"},
+		{"error on the second line of a block condition", `rules:
+  - id: block
+    when: >-
+      identity_shape == "b2b" &&
+      vendor.saml == "yes"
+    because: B2B.
+    architecture: {b2b-multi-tenant: 1}
+`, "rules/99-test.yaml:5:7: block: unknown name vendor\n |       vendor.saml == \"yes\"\n | ......^"},
+		{"unknown vendor field and bad references, all reported", `rules:
+  - id: refs
+    because: Refs.
+    architecture: {b2x: 1}
+    guides: [{slug: no-such-guide, step: shape}]
+    vendors: {test: vendor.hipaa, hard: true, fail: F, unsure: U}
+`, "rules/99-test.yaml:2: refs: architecture \"b2x\" is not in rules/catalog/architectures.yaml\n" +
+			"rules/99-test.yaml:2: refs: guide \"no-such-guide\" is not in rules/catalog/guides.yaml\n" +
+			"rules/99-test.yaml:6:28: refs: type catalog.VendorEnv has no field hipaa\n |     vendors: {test: vendor.hipaa, hard: true, fail: F, unsure: U}\n | ...........................^"},
+		{"rule without a reason", `rules:
+  - id: silent
+    when: "true"
+    architecture: {b2b-multi-tenant: 1}
+`, "rules/99-test.yaml:2: silent: rule has no because: every rule needs the sentence a buyer reads when it fires"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := compile(t, content(t, map[string]string{"99-test.yaml": tt.file}))
+			require.Error(t, err)
+			assert.Equal(t, tt.want, err.Error())
+		})
+	}
+}
+
+func TestDuplicateRuleAcrossFiles(t *testing.T) {
+	_, err := compile(t, content(t, map[string]string{"99-test.yaml": "rules:\n  - id: shape-b2c\n    because: again\n    next_steps: [x]\n"}))
+	assert.ErrorContains(t, err, `shape-b2c: rule ID "shape-b2c" is empty or used twice`)
+}
+
+func TestEvaluateRecordsTrace(t *testing.T) {
+	rs, err := compile(t, rfiles.FS)
+	require.NoError(t, err)
+	out, err := rs.Evaluate(questionnaire.Answers{"identity_shape": "b2b", "identity_is_product": false, "mau_now": 100}, true)
+	require.NoError(t, err)
+	require.Len(t, out.Trace, len(rs.Rules))
+	for _, e := range out.Trace {
+		if e.Rule == "shape-b2b" {
+			assert.True(t, e.Fired)
+			assert.Equal(t, map[string]any{"identity_shape": "b2b"}, e.Inputs)
+		}
+		if e.Rule == "shape-b2c" {
+			assert.False(t, e.Fired)
+		}
+	}
+}
+
+// Example shows a rule set in use: compile the shipped content, then evaluate answers.
+func Example() {
+	a, err := advisor.Load(advisor.Embedded())
+	if err != nil {
+		panic(err)
+	}
+	answers, _, err := a.Questionnaire().Validate(map[string]any{
+		"identity_shape": "b2b", "identity_is_product": false, "mau_now": 40000,
+		"enterprise_sso": "now", "largest_customer_seats": 3000,
+	})
+	if err != nil {
+		panic(err)
+	}
+	out, err := a.Rules.Evaluate(answers, false)
+	if err != nil {
+		panic(err)
+	}
+	for _, r := range out.Fired[:4] {
+		fmt.Println(r.ID)
+	}
+	// Output:
+	// shape-b2b
+	// business-needs-organizations
+	// business-avoids-bolted-on-orgs
+	// sso-now
+}
+
+func typical(b *testing.B) (*advisor.Advisor, questionnaire.Answers) {
+	a, err := advisor.Load(advisor.Embedded())
+	require.NoError(b, err)
+	answers, _, err := a.Questionnaire().Validate(map[string]any{
+		"identity_shape": "b2b", "channels": []any{"web", "api"}, "enterprise_sso": "now", "largest_customer_seats": 3000,
+		"identity_is_product": false, "identity_team": "part_time", "current_platform": "auth0",
+		"constraints": []any{"data_residency", "soc2", "gdpr"}, "residency_regions": []any{"eu"}, "industry": "saas",
+		"mau_now": 40000, "mau_growth_pct": 50.0, "registered_users": 120000, "must_haves": []any{"enterprise_sso", "scim", "mfa"},
+	})
+	require.NoError(b, err)
+	return a, answers
+}
+
+// BenchmarkEvaluate measures the full recommendation for a typical answer set: derived values,
+// cost projection, every rule and vendor test, and assembly of the result.
+func BenchmarkEvaluate(b *testing.B) {
+	a, answers := typical(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := a.Recommend(answers, nil, false); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkBare runs the same compiled programs with no engine around them: the baseline for
+// the engine's overhead.
+func BenchmarkBare(b *testing.B) {
+	a, answers := typical(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		env := a.Questionnaire().Env(answers, 10)
+		env["cost"] = map[string]catalog.YearCost{}
+		rules.RunBare(a.Rules, env)
+	}
+}

@@ -1,0 +1,164 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base32"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
+)
+
+// ErrNotFound is returned when no row has the ID (or it belongs to another owner).
+var ErrNotFound = errors.New("not found")
+
+// ErrConflict is returned when a row with the same unique key (ID or key name) exists.
+var ErrConflict = errors.New("conflict")
+
+// ErrBadCursor is returned by ListAssessments for a cursor it did not issue.
+var ErrBadCursor = errors.New("bad cursor")
+
+// Assessment is a buyer's or consultant's saved answers plus the last computed result.
+type Assessment struct {
+	ID                   string          // NewID() when left empty on create
+	Owner                string          // API key ID of the owning consultant; "" for anonymous web assessments
+	Label                string          // free text chosen by the owner
+	Answers              json.RawMessage // JSON object
+	Result               json.RawMessage // JSON, or nil when not computed yet
+	QuestionnaireVersion string
+	RulesetVersion       string
+	CreatedAt            time.Time // UTC, set by the store on create
+	UpdatedAt            time.Time // UTC, set by the store on create and update
+}
+
+// ListOptions selects a page of assessments.
+type ListOptions struct {
+	Owner  string // required match ("" lists anonymous ones)
+	Label  string // exact match when non-empty
+	Cursor string // opaque; the next value of a previous page
+	Limit  int    // page size; below 1 means 50, above 200 means 200
+}
+
+// Key is an API key. The token itself is never stored, only its SHA-256.
+type Key struct {
+	ID        string // short public id, "key_" + 8 random base32 chars when left empty on create
+	Name      string
+	Role      string // "consultant" or "editor"
+	Hash      []byte // HashToken of the token
+	CreatedAt time.Time
+	RevokedAt *time.Time
+}
+
+// Store persists assessments and API keys.
+type Store interface {
+	// CreateAssessment inserts a, setting ID when empty and CreatedAt and UpdatedAt.
+	CreateAssessment(ctx context.Context, a *Assessment) error
+	// GetAssessment returns the assessment with id if owner owns it, else ErrNotFound.
+	GetAssessment(ctx context.Context, owner, id string) (*Assessment, error)
+	// UpdateAssessment replaces label, answers, result and versions of the assessment
+	// identified by (a.Owner, a.ID) and sets a.UpdatedAt and a.CreatedAt.
+	UpdateAssessment(ctx context.Context, a *Assessment) error
+	// DeleteAssessment removes the assessment with id if owner owns it, else ErrNotFound.
+	DeleteAssessment(ctx context.Context, owner, id string) error
+	// ListAssessments returns one page, newest first; next is "" on the last page.
+	ListAssessments(ctx context.Context, opt ListOptions) (items []Assessment, next string, err error)
+	// AllAssessments calls fn for every assessment of every owner and stops at fn's
+	// first error, which it returns unchanged. fn may call the store.
+	AllAssessments(ctx context.Context, fn func(Assessment) error) error
+	// CreateKey inserts k, setting ID when empty and CreatedAt; ErrConflict on a duplicate name.
+	CreateKey(ctx context.Context, k *Key) error
+	// ListKeys returns all keys, revoked ones included, oldest first.
+	ListKeys(ctx context.Context) ([]Key, error)
+	// RevokeKey marks the key with that ID or name revoked; revoking again keeps the first time.
+	RevokeKey(ctx context.Context, idOrName string) error
+	// KeyByHash returns the unrevoked key with that hash, else ErrNotFound.
+	KeyByHash(ctx context.Context, hash []byte) (*Key, error)
+	// Ping checks that the database is reachable.
+	Ping(ctx context.Context) error
+	// Close releases the database.
+	Close() error
+}
+
+// Open connects to the database named by dsn and applies pending migrations.
+// A dsn starting with postgres:// or postgresql:// selects PostgreSQL; anything
+// else is a SQLite file path or file: URI.
+func Open(ctx context.Context, dsn string) (Store, error) {
+	if dsn == "" {
+		return nil, errors.New("store: empty DSN")
+	}
+	var (
+		db      *sql.DB
+		dialect string // names the migrations directory
+		err     error
+	)
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		dialect = "postgres"
+		db, err = sql.Open("pgx", dsn)
+	} else {
+		dialect = "sqlite"
+		db, err = sql.Open("sqlite", dsn+sqliteParams(dsn))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", dialect, err)
+	}
+	if dialect == "sqlite" {
+		// SQLite allows one writer at a time; a single connection serialises
+		// writers in-process instead of having them fail with SQLITE_BUSY.
+		db.SetMaxOpenConns(1)
+	}
+	if err := migrate(ctx, db, dialect); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &sqlStore{db: db, now: now}, nil
+}
+
+// sqliteParams returns the driver parameters appended to a SQLite DSN.
+// WAL lets readers of other processes proceed during a write; synchronous=FULL
+// fsyncs the WAL on every commit so an acknowledged save survives a crash or
+// power loss; busy_timeout makes a second process wait for the write lock
+// rather than fail; foreign_keys enforces references that later migrations
+// declare (SQLite ignores them by default); txlock=immediate takes that lock at BEGIN so a transaction
+// that reads before it writes cannot fail to upgrade. Times are stored as unix
+// microseconds so they sort as integers.
+func sqliteParams(dsn string) string {
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	return sep + "_busy_timeout=10000&_journal_mode=WAL&_synchronous=FULL&_foreign_keys=on" +
+		"&_txlock=immediate&_time_integer_format=unix_micro&_inttotime=1"
+}
+
+// now is the store clock: UTC at the microsecond precision both databases keep,
+// so a value read back equals the one written.
+func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+// NewID returns 128 random bits as 26 lowercase base32 characters.
+func NewID() string { return randomBase32(16) }
+
+// NewToken returns a new API token and its hash; only the hash is to be stored.
+func NewToken() (token string, hash []byte) {
+	token = "ciam_" + randomBase32(32)
+	return token, HashToken(token)
+}
+
+// HashToken returns the SHA-256 of token, the form in which keys are stored and looked up.
+func HashToken(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}
+
+// randomBase32 returns n random bytes as lowercase unpadded base32.
+func randomBase32(n int) string {
+	b := make([]byte, n)
+	rand.Read(b) // never fails: crypto/rand crashes the program rather than return an error
+	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
+}
