@@ -72,6 +72,22 @@ func DecodeJSON(data []byte) (map[string]any, error) {
 // form (see FromForm). A null value means "not answered". It returns the typed answers, notices
 // about ignored answers, and a *ValidationError listing every problem.
 func (q *Questionnaire) Validate(raw map[string]any) (Answers, []Notice, error) {
+	return q.ValidateUpTo(raw, "")
+}
+
+// ValidateUpTo is Validate for a questionnaire filled in step by step: required questions of
+// steps after step are not required yet. An empty step means the whole questionnaire.
+func (q *Questionnaire) ValidateUpTo(raw map[string]any, step string) (Answers, []Notice, error) {
+	requiredUntil := len(q.Steps)
+	for i, s := range q.Steps {
+		if s.ID == step {
+			requiredUntil = i + 1
+		}
+	}
+	stepIndex := map[string]int{}
+	for i, s := range q.Steps {
+		stepIndex[s.ID] = i
+	}
 	var problems []Problem
 	typed := Answers{}
 	unknown := make([]string, 0)
@@ -113,7 +129,7 @@ func (q *Questionnaire) Validate(raw map[string]any) (Answers, []Notice, error) 
 			notices = append(notices, Notice{Question: qn.ID,
 				Message: fmt.Sprintf("%s: answer ignored because the question is not asked for these answers (asked when %s)", qn.ID, qn.WhenText)})
 			has = false
-		case visible && !has && qn.Required && !hasProblem(problems, qn.ID):
+		case visible && !has && qn.Required && stepIndex[qn.Step] < requiredUntil && !hasProblem(problems, qn.ID):
 			problems = append(problems, Problem{Question: qn.ID, Code: "required",
 				Message: fmt.Sprintf("%s: an answer is required (%s)", qn.ID, qn.expected())})
 		}

@@ -1,0 +1,135 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ciamadvisor/advisor/internal/advisor"
+	"github.com/ciamadvisor/advisor/internal/server"
+	"github.com/ciamadvisor/advisor/internal/store"
+)
+
+func serveCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the web questionnaire and the JSON API",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := load(cmd)
+			if err != nil {
+				return err
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return serve(ctx, cfg, cmd.ErrOrStderr())
+		},
+	}
+	f := cmd.Flags()
+	f.String("addr", "127.0.0.1:8080", "address to listen on, HOST:PORT")
+	f.String("database", "advisor.db", "SQLite file path, or a postgres:// URL")
+	f.String("log-level", "info", "log level: debug, info, warn or error")
+	f.Float64("rate-limit", 20, "requests per second per client IP on form posts and open API endpoints (0: off)")
+	f.Float64("key-rate-limit", 50, "requests per second per API key (0: off)")
+	f.Duration("shutdown-timeout", 10*time.Second, "how long to let requests finish on SIGINT or SIGTERM")
+	return cmd
+}
+
+func serve(ctx context.Context, cfg *Config, stderr interface{ Write([]byte) (int, error) }) error {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(strings.ToUpper(cfg.LogLevel))); err != nil {
+		return usageError(fmt.Errorf("log-level: %w", err))
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	src := advisor.Embedded()
+	if cfg.Content != "" {
+		var err error
+		if src, err = advisor.Dir(cfg.Content); err != nil {
+			return usageError(err)
+		}
+	}
+	content, err := advisor.NewHolder(src)
+	if err != nil {
+		return checkError(fmt.Errorf("content does not load:\n%w", err))
+	}
+	st, err := store.Open(ctx, cfg.Database)
+	if err != nil {
+		return usageError(fmt.Errorf("database %q: %w", cfg.Database, err))
+	}
+	defer st.Close()
+
+	srv := server.New(server.Config{RateLimit: cfg.RateLimit, KeyRateLimit: cfg.KeyRate}, content, st, log)
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return usageError(fmt.Errorf("addr: %w", err))
+	}
+	httpSrv := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
+	go reloadOnSignal(ctx, content, log)
+	log.Info("serving", "url", "http://"+ln.Addr().String()+"/", "database", redact(cfg.Database),
+		"questionnaire", content.Status().Versions.Questionnaire, "ruleset", content.Status().Versions.RuleSet)
+	fmt.Fprintf(stderr, "CIAM Advisor is running at http://%s/\n", ln.Addr())
+
+	errc := make(chan error, 1)
+	go func() { errc <- httpSrv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "timeout", cfg.Shutdown.String())
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.Shutdown)
+	defer cancel()
+	if err := httpSrv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// reloadOnSignal reloads the content on SIGHUP, keeping the old rule set when the new one fails.
+func reloadOnSignal(ctx context.Context, content *advisor.Holder, log *slog.Logger) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+			if err := content.Reload(); err != nil {
+				log.Error("reload failed; still serving the previous rule set", "err", err.Error())
+				continue
+			}
+			log.Info("content reloaded", "ruleset", content.Status().Versions.RuleSet)
+		}
+	}
+}
+
+// redact hides a password in a database URL before it is logged.
+func redact(dsn string) string {
+	if i := strings.Index(dsn, "://"); i >= 0 {
+		if j := strings.Index(dsn[i+3:], "@"); j >= 0 {
+			if k := strings.Index(dsn[i+3:i+3+j], ":"); k >= 0 {
+				return dsn[:i+3+k+1] + "***" + dsn[i+3+j:]
+			}
+		}
+	}
+	return dsn
+}

@@ -1,0 +1,88 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/ciamadvisor/advisor/internal/advisor"
+	"github.com/ciamadvisor/advisor/internal/questionnaire"
+	"github.com/ciamadvisor/advisor/internal/store"
+)
+
+// The web wizard and the API change assessments through these functions, so that both apply
+// the same merge, validation and recomputation; only the rendering differs.
+
+// answersOf decodes an assessment's stored answers.
+func answersOf(a *store.Assessment) (map[string]any, error) {
+	if len(a.Answers) == 0 {
+		return map[string]any{}, nil
+	}
+	raw, err := questionnaire.DecodeJSON(a.Answers)
+	if err != nil {
+		return nil, fmt.Errorf("assessment %s: stored answers: %w", a.ID, err)
+	}
+	return raw, nil
+}
+
+// applyAnswers merges patch into the assessment's answers (a null value clears an answer),
+// validates the result up to step ("" for the whole questionnaire), and stores the merged
+// answers. When the answers are complete it also computes and stores the recommendation, and
+// returns it; otherwise the stored result is cleared and rec is nil. On a validation error
+// nothing is saved.
+func (s *Server) applyAnswers(ctx context.Context, adv *advisor.Advisor, a *store.Assessment, patch map[string]any, step string) (*advisor.Recommendation, error) {
+	merged, err := answersOf(a)
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range patch {
+		if v == nil {
+			delete(merged, k)
+		} else {
+			merged[k] = v
+		}
+	}
+	q := adv.Questionnaire()
+	if _, _, err := q.ValidateUpTo(merged, step); err != nil {
+		return nil, err
+	}
+	rec, err := adv.Evaluate(merged)
+	var ve *questionnaire.ValidationError
+	if errors.As(err, &ve) {
+		rec, err = nil, nil // valid so far, not complete yet
+	}
+	if err != nil {
+		return nil, err
+	}
+	if a.Answers, err = json.Marshal(merged); err != nil {
+		return nil, err
+	}
+	a.Result = nil
+	if rec != nil {
+		if a.Result, err = json.Marshal(rec); err != nil {
+			return nil, err
+		}
+	}
+	v := adv.Versions()
+	a.QuestionnaireVersion, a.RulesetVersion = v.Questionnaire, v.RuleSet
+	if a.CreatedAt.IsZero() {
+		err = s.store.CreateAssessment(ctx, a)
+	} else {
+		err = s.store.UpdateAssessment(ctx, a)
+	}
+	return rec, err
+}
+
+// recommendation returns the assessment's stored result, recomputing it when it was computed
+// with other content than the advisor now serving (so a result always matches its versions).
+func (s *Server) recommendation(ctx context.Context, adv *advisor.Advisor, a *store.Assessment) (*advisor.Recommendation, error) {
+	v := adv.Versions()
+	if len(a.Result) > 0 && a.QuestionnaireVersion == v.Questionnaire && a.RulesetVersion == v.RuleSet {
+		var rec advisor.Recommendation
+		if err := json.Unmarshal(a.Result, &rec); err == nil {
+			return &rec, nil
+		}
+	}
+	return s.applyAnswers(ctx, adv, a, nil, "")
+}

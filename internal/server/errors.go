@@ -1,0 +1,124 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ciamadvisor/advisor/internal/questionnaire"
+	"github.com/ciamadvisor/advisor/internal/store"
+)
+
+// httpError is an error with the status and the text a user may see. Anything else a handler
+// returns is an internal error: logged in full, shown as a plain 500.
+type httpError struct {
+	Status int
+	Type   string // problem type URI; about:blank when empty
+	Title  string
+	Detail string
+	Fields []FieldError
+}
+
+// FieldError is one problem with one field (a question ID, or a request field such as "label").
+type FieldError struct {
+	Field   string `json:"field"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+func (e *httpError) Error() string { return e.Title + ": " + e.Detail }
+
+var (
+	errNotFound    = &httpError{Status: http.StatusNotFound, Title: "Not found", Detail: "There is nothing at this address."}
+	errMethod      = &httpError{Status: http.StatusMethodNotAllowed, Title: "Method not allowed", Detail: "This address does not accept that method."}
+	errCrossOrigin = &httpError{Status: http.StatusForbidden, Title: "Cross-origin request refused", Detail: "State-changing requests must come from this site's own pages."}
+	errRateLimited = &httpError{Status: http.StatusTooManyRequests, Title: "Too many requests", Detail: "Slow down and retry after the time in the Retry-After header."}
+)
+
+// badRequest is a 400 with a detail naming what was wrong.
+func badRequest(detail string, fields ...FieldError) error {
+	return &httpError{Status: http.StatusBadRequest, Title: "Bad request", Detail: detail, Fields: fields}
+}
+
+// problem is the application/problem+json body (RFC 9457).
+type problem struct {
+	Type     string       `json:"type"`
+	Title    string       `json:"title"`
+	Status   int          `json:"status"`
+	Detail   string       `json:"detail,omitempty"`
+	Instance string       `json:"instance,omitempty"`
+	Errors   []FieldError `json:"errors,omitempty"`
+}
+
+// asHTTPError maps any error to what the user sees.
+func asHTTPError(err error) *httpError {
+	var he *httpError
+	var ve *questionnaire.ValidationError
+	var mb *http.MaxBytesError
+	switch {
+	case errors.As(err, &he):
+		return he
+	case errors.As(err, &ve):
+		fields := make([]FieldError, len(ve.Problems))
+		for i, p := range ve.Problems {
+			fields[i] = FieldError{Field: p.Question, Code: p.Code, Message: p.Message}
+		}
+		return &httpError{Status: http.StatusUnprocessableEntity, Type: "/problems/invalid-answers", Title: "Invalid answers",
+			Detail: "Some answers do not fit the questionnaire; each problem is listed by question ID.", Fields: fields}
+	case errors.As(err, &mb):
+		return &httpError{Status: http.StatusRequestEntityTooLarge, Title: "Request too large", Detail: "The request body is larger than the server accepts."}
+	case errors.Is(err, store.ErrNotFound):
+		return errNotFound
+	case errors.Is(err, store.ErrBadCursor):
+		return &httpError{Status: http.StatusBadRequest, Title: "Bad request", Detail: err.Error(), Fields: []FieldError{{Field: "cursor", Code: "invalid", Message: err.Error()}}}
+	case errors.Is(err, store.ErrConflict):
+		return &httpError{Status: http.StatusConflict, Title: "Conflict", Detail: err.Error()}
+	}
+	return &httpError{Status: http.StatusInternalServerError, Title: "Internal error", Detail: "Something went wrong on our side; it has been logged."}
+}
+
+// handle adapts a handler that returns an error to gin.
+func (s *Server) handle(fn func(*gin.Context) error) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := fn(c); err != nil {
+			s.writeError(c.Writer, c.Request, err)
+			c.Abort()
+		}
+	}
+}
+
+// writeError logs err and writes the user-facing form: problem+json for the API, an HTML page
+// for everything else.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	he := asHTTPError(err)
+	if he.Status >= 500 {
+		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	if he.Status == http.StatusTooManyRequests && w.Header().Get("Retry-After") == "" {
+		w.Header().Set("Retry-After", "1")
+	}
+	if isAPI(r) {
+		writeProblem(w, r, he)
+		return
+	}
+	s.errorPage(w, r, he)
+}
+
+func writeProblem(w http.ResponseWriter, r *http.Request, he *httpError) {
+	typ := he.Type
+	if typ == "" {
+		typ = "about:blank"
+	}
+	body, _ := json.Marshal(problem{Type: typ, Title: he.Title, Status: he.Status, Detail: he.Detail, Instance: r.URL.Path, Errors: he.Fields})
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(he.Status)
+	_, _ = w.Write(append(body, '\n'))
+}
+
+func isAPI(r *http.Request) bool {
+	return strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/openapi.json"
+}
