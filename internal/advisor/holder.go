@@ -1,9 +1,12 @@
 package advisor
 
 import (
+	"errors"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/ciamadvisor/advisor/internal/diag"
 )
 
 // Holder keeps the advisor a server answers with. Reload builds a new one from the same source
@@ -52,9 +55,21 @@ func (h *Holder) Reload() error {
 type Status struct {
 	Versions  Versions
 	LoadedAt  time.Time
-	Dir       string
-	LastError error
+	Dir       string // content folder, "" for the embedded copy
+	LastError error  // the latest reload's error, nil when it succeeded
 	ErrorAt   time.Time
+}
+
+// Problems lists the latest failed reload's problems with file, line and column.
+func (s Status) Problems() diag.List {
+	var l diag.List
+	if errors.As(s.LastError, &l) {
+		return l
+	}
+	if s.LastError != nil {
+		return diag.List{{File: s.Dir, Message: s.LastError.Error()}}
+	}
+	return nil
 }
 
 // Status returns the holder's state.

@@ -83,6 +83,14 @@ func serve(ctx context.Context, cfg *Config, stderr interface{ Write([]byte) (in
 		MaxHeaderBytes:    64 << 10,
 	}
 	go reloadOnSignal(ctx, content, log)
+	if cfg.Content != "" {
+		go func() {
+			err := content.Watch(ctx, 200*time.Millisecond, func(err error) { logReload(log, content, err) })
+			if err != nil {
+				log.Error("not watching the content folder; send SIGHUP to reload", "err", err.Error())
+			}
+		}()
+	}
 	log.Info("serving", "url", "http://"+ln.Addr().String()+"/", "database", redact(cfg.Database),
 		"questionnaire", content.Status().Versions.Questionnaire, "ruleset", content.Status().Versions.RuleSet)
 	fmt.Fprintf(stderr, "CIAM Advisor is running at http://%s/\n", ln.Addr())
@@ -113,12 +121,23 @@ func reloadOnSignal(ctx context.Context, content *advisor.Holder, log *slog.Logg
 		case <-ctx.Done():
 			return
 		case <-hup:
-			if err := content.Reload(); err != nil {
-				log.Error("reload failed; still serving the previous rule set", "err", err.Error())
-				continue
-			}
-			log.Info("content reloaded", "ruleset", content.Status().Versions.RuleSet)
+			logReload(log, content, content.Reload())
 		}
+	}
+}
+
+// logReload logs a reload's outcome; a failure is logged with every problem's file, line and
+// column, and the previous rule set keeps serving.
+func logReload(log *slog.Logger, content *advisor.Holder, err error) {
+	if err == nil {
+		log.Info("content reloaded", "ruleset", content.Status().Versions.RuleSet)
+		return
+	}
+	for _, d := range content.Status().Problems() {
+		log.Error("reload failed; still serving the previous rule set", "file", d.File, "line", d.Line, "column", d.Column, "rule", d.Rule, "problem", d.Message)
+	}
+	if len(content.Status().Problems()) == 0 {
+		log.Error("reload failed; still serving the previous rule set", "err", err.Error())
 	}
 }
 
