@@ -29,6 +29,7 @@ type Config struct {
 	RateLimit   float64       `mapstructure:"rate-limit"`
 	KeyRate     float64       `mapstructure:"key-rate-limit"`
 	Shutdown    time.Duration `mapstructure:"shutdown-timeout"`
+	Against     string        `mapstructure:"against"`
 	Name        string        `mapstructure:"name"`
 	Role        string        `mapstructure:"role"`
 }

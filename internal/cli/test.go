@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"sort"
 
 	"github.com/spf13/cobra"
 
@@ -29,12 +28,10 @@ func testCmd() *cobra.Command {
 			}
 			out := cmd.OutOrStdout()
 			failed := 0
-			fired := map[string]bool{}
+			var results []scenario.Result
 			for _, s := range list {
 				res := scenario.Run(a, s)
-				for _, id := range res.Fired {
-					fired[id] = true
-				}
+				results = append(results, res)
 				if len(res.Failures) == 0 {
 					fmt.Fprintf(out, "PASS %s\n", s.Name)
 					continue
@@ -47,20 +44,17 @@ func testCmd() *cobra.Command {
 			}
 			fmt.Fprintf(out, "%d passed, %d failed\n", len(list)-failed, failed)
 			if cfg.Coverage || cfg.MinCoverage > 0 {
-				var unfired []string
-				for _, r := range a.Rules.Rules {
-					if !fired[r.ID] {
-						unfired = append(unfired, fmt.Sprintf("%s (%s:%d)", r.ID, r.File, r.Line))
-					}
+				cov := scenario.Cover(a.Rules, results)
+				fmt.Fprintf(out, "rule coverage: %.1f%% (%d of %d rules fired by some scenario)\n", cov.RulePercent(), cov.Fired, cov.Rules)
+				for _, r := range cov.Unfired {
+					fmt.Fprintf(out, "  never fired: %s (%s:%d)\n", r.ID, r.File, r.Line)
 				}
-				sort.Strings(unfired)
-				pct := 100 * float64(len(a.Rules.Rules)-len(unfired)) / float64(max(len(a.Rules.Rules), 1))
-				fmt.Fprintf(out, "rule coverage: %.1f%% (%d of %d rules fired by some scenario)\n", pct, len(a.Rules.Rules)-len(unfired), len(a.Rules.Rules))
-				for _, u := range unfired {
-					fmt.Fprintf(out, "  never fired: %s\n", u)
+				fmt.Fprintf(out, "effect coverage: %.1f%% (%d of %d effects checked by a scenario that fires the rule)\n", cov.EffectPercent(), cov.Checked, cov.Effects)
+				for _, u := range cov.Unchecked {
+					fmt.Fprintf(out, "  never checked: %s\n", u)
 				}
-				if pct < cfg.MinCoverage {
-					return checkError(fmt.Errorf("rule coverage %.1f%% is below --min-coverage %.1f%%", pct, cfg.MinCoverage))
+				if low := min(cov.RulePercent(), cov.EffectPercent()); low < cfg.MinCoverage {
+					return checkError(fmt.Errorf("coverage %.1f%% is below --min-coverage %.1f%%", low, cfg.MinCoverage))
 				}
 			}
 			if failed > 0 {
