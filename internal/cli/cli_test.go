@@ -1,0 +1,197 @@
+package cli_test
+
+import (
+	"bytes"
+	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ciamadvisor/advisor/internal/advisor"
+	"github.com/ciamadvisor/advisor/internal/cli"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func run(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = cli.Run(args, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, string(want), got, "golden file %s differs; run go test ./internal/cli -update if the change is intended", path)
+}
+
+// contentCopy writes the embedded content to a folder so a test can change it.
+func contentCopy(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	src := advisor.Embedded()
+	for sub, fsys := range map[string]fs.FS{"questionnaire": src.Questionnaire, "rules": src.Rules} {
+		require.NoError(t, fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			target := filepath.Join(dir, sub, p)
+			if d.IsDir() {
+				return os.MkdirAll(target, 0o755)
+			}
+			b, err := fs.ReadFile(fsys, p)
+			if err != nil {
+				return err
+			}
+			return os.WriteFile(target, b, 0o644)
+		}))
+	}
+	return dir
+}
+
+const b2bAnswers = `{"identity_shape":"b2b","channels":["web","api"],"enterprise_sso":"now","largest_customer_seats":3000,
+ "identity_is_product":false,"identity_team":"part_time","current_platform":"none","constraints":["soc2","gdpr"],
+ "industry":"saas","mau_now":40000,"mau_growth_pct":50,"must_haves":["enterprise_sso","scim","organizations","mfa"]}`
+
+func TestEval(t *testing.T) {
+	for _, format := range []string{"json", "markdown", "text"} {
+		t.Run(format, func(t *testing.T) {
+			code, out, stderr := run(t, b2bAnswers, "eval", "--answers", "-", "--format", format)
+			require.Equal(t, 0, code, stderr)
+			golden(t, "eval-b2b."+format, out)
+		})
+	}
+	t.Run("answers file and env var format", func(t *testing.T) {
+		file := filepath.Join(t.TempDir(), "a.json")
+		require.NoError(t, os.WriteFile(file, []byte(b2bAnswers), 0o644))
+		t.Setenv("ADVISOR_FORMAT", "text")
+		code, out, _ := run(t, "", "eval", "--answers", file)
+		require.Equal(t, 0, code)
+		assert.Contains(t, out, "Architecture: B2B multi-tenant [b2b-multi-tenant]")
+	})
+}
+
+func TestExitCodes(t *testing.T) {
+	tests := []struct {
+		name   string
+		stdin  string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"invalid answers list every problem", `{"identity_shape":"b2x","mau_now":-1,"colour":"red"}`, []string{"eval", "--answers", "-"}, 2,
+			"advisor: invalid answers:\n" +
+				"  colour: no such question in questionnaire \"start-here\"\n" +
+				"  identity_shape: got \"b2x\", want one of \"b2c\", \"b2b\", \"b2b2c\"\n" +
+				"  identity_is_product: an answer is required (true or false)\n" +
+				"  mau_now: got -1, want a whole number ≥ 0\n"},
+		{"answers are not JSON", `{"identity_shape":`, []string{"eval", "--answers", "-"}, 2,
+			"advisor: invalid answers:\n  answers must be a JSON object keyed by question ID: unexpected EOF\n"},
+		{"missing answers flag", "", []string{"eval"}, 2,
+			"advisor: --answers is required: a JSON file of answers keyed by question ID, or - for standard input\n"},
+		{"bad format", b2bAnswers, []string{"eval", "--answers", "-", "--format", "pdf"}, 2,
+			"advisor: invalid configuration:\n  format: \"pdf\" is not one of json, markdown, text\n"},
+		{"unknown flag", "", []string{"eval", "--answer", "x"}, 2, "advisor: unknown flag: --answer\n"},
+		{"unknown command", "", []string{"evaluate"}, 2, "advisor: unknown command \"evaluate\" for \"advisor\"\n"},
+		{"content folder without rules", "", []string{"validate", "--content", os.TempDir()}, 2,
+			"advisor: content folder \"" + os.TempDir() + "\" must hold questionnaire/ and rules/ folders (the repository root works)\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := run(t, tt.stdin, tt.args...)
+			assert.Equal(t, tt.code, code)
+			assert.Equal(t, tt.stderr, stderr)
+		})
+	}
+}
+
+func TestConfigFile(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.yaml")
+	require.NoError(t, os.WriteFile(good, []byte("format: text\n"), 0o644))
+	code, out, stderr := run(t, b2bAnswers, "eval", "--answers", "-", "--config", good)
+	require.Equal(t, 0, code, stderr)
+	assert.True(t, strings.HasPrefix(out, "Architecture:"))
+
+	bad := filepath.Join(dir, "bad.yaml")
+	require.NoError(t, os.WriteFile(bad, []byte("formatt: text\n"), 0o644))
+	code, _, stderr = run(t, b2bAnswers, "eval", "--answers", "-", "--config", bad)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "invalid keys: formatt")
+}
+
+func TestValidateReportsTypoWithPosition(t *testing.T) {
+	dir := contentCopy(t)
+	file := filepath.Join(dir, "rules", "10-shape.yaml")
+	b, err := os.ReadFile(file)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(file, bytes.Replace(b, []byte(`when: identity_shape == "b2c"`), []byte(`when: identity_shap == "b2c"`), 1), 0o644))
+
+	code, _, stderr := run(t, "", "validate", "--content", dir)
+	assert.Equal(t, 1, code)
+	assert.Equal(t, "advisor: content does not load:\n"+
+		"rules/10-shape.yaml:4:11: shape-b2c: unknown name identity_shap\n"+
+		" |     when: identity_shap == \"b2c\"\n"+
+		" | ..........^\n", stderr)
+}
+
+func TestValidateAndTest(t *testing.T) {
+	code, out, stderr := run(t, "", "validate", "--max-age-days", "100000")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, out, "ok: questionnaire q-")
+	assert.Contains(t, out, "; 0 stale items")
+
+	code, out, _ = run(t, "", "validate", "--max-age-days", "30", "--strict")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "warning: rules/catalog/")
+
+	code, out, stderr = run(t, "", "test", "--min-coverage", "70")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, out, "passed, 0 failed\n")
+	assert.Contains(t, out, "rule coverage: 100.0%")
+}
+
+func TestTestReportsFailures(t *testing.T) {
+	dir := contentCopy(t)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "rules", "tests", "wrong.yaml"), []byte(`name: wrong on purpose
+answers: {identity_shape: b2c, identity_is_product: false, mau_now: 10}
+expect:
+  architecture: b2b-multi-tenant
+  warnings: [no-such-warning]
+`), 0o644))
+	code, out, _ := run(t, "", "test", "--content", dir)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "FAIL wrong on purpose (rules/tests/wrong.yaml)\n"+
+		"     architecture: expected b2b-multi-tenant, got b2c-mobile-first (scores: b2c-mobile-first 10, runner-up b2b-multi-tenant 0)\n"+
+		"     warnings: expected no-such-warning; got ")
+}
+
+func TestDiff(t *testing.T) {
+	old := contentCopy(t)
+	code, out, _ := run(t, "", "diff", "--against", old)
+	assert.Equal(t, 0, code)
+	assert.Contains(t, out, "cases compared, 0 changed\n")
+
+	next := contentCopy(t)
+	file := filepath.Join(next, "rules", "30-constraints.yaml")
+	b, err := os.ReadFile(file)
+	require.NoError(t, err)
+	b = bytes.Replace(b, []byte("    because: You handle protected health information, and no vendor may touch it without a signed Business Associate Agreement.\n    architecture: {regulated-self-hosted: 4}"),
+		[]byte("    because: You handle protected health information, and no vendor may touch it without a signed Business Associate Agreement.\n    architecture: {regulated-self-hosted: 20}"), 1)
+	require.NoError(t, os.WriteFile(file, b, 0o644))
+	code, out, _ = run(t, "", "diff", "--against", old, "--content", next)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "CHANGED scenario \"Patient portal under HIPAA\"\n  architecture: b2c-mobile-first -> regulated-self-hosted\n")
+}
