@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"net"
 	"strings"
 	"time"
 
@@ -29,6 +30,7 @@ type Config struct {
 	RateLimit   float64       `mapstructure:"rate-limit"`
 	KeyRate     float64       `mapstructure:"key-rate-limit"`
 	Shutdown    time.Duration `mapstructure:"shutdown-timeout"`
+	Proxies     []string      `mapstructure:"trusted-proxies"`
 	Against     string        `mapstructure:"against"`
 	Name        string        `mapstructure:"name"`
 	Role        string        `mapstructure:"role"`
@@ -56,6 +58,11 @@ func (c *Config) Validate() error {
 	}
 	if c.Role != "" && c.Role != "consultant" && c.Role != "editor" {
 		problems = append(problems, fmt.Sprintf("role: %q is not one of consultant, editor", c.Role))
+	}
+	for _, p := range c.Proxies {
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			problems = append(problems, fmt.Sprintf("trusted-proxies: %q is not an IP address or CIDR range", p))
+		}
 	}
 	if len(problems) > 0 {
 		return usageError(fmt.Errorf("invalid configuration:\n  %s", strings.Join(problems, "\n  ")))

@@ -41,6 +41,7 @@ func serveCmd() *cobra.Command {
 	f.String("log-level", "info", "log level: debug, info, warn or error")
 	f.Float64("rate-limit", 20, "requests per second per client IP on form posts and open API endpoints (0: off)")
 	f.Float64("key-rate-limit", 50, "requests per second per API key (0: off)")
+	f.StringSlice("trusted-proxies", nil, "IP addresses or CIDR ranges of load balancers whose X-Forwarded-For header names the client")
 	f.Duration("shutdown-timeout", 10*time.Second, "how long to let requests finish on SIGINT or SIGTERM")
 	return cmd
 }
@@ -69,7 +70,7 @@ func serve(ctx context.Context, cfg *Config, stderr interface{ Write([]byte) (in
 	}
 	defer st.Close()
 
-	srv := server.New(server.Config{RateLimit: cfg.RateLimit, KeyRateLimit: cfg.KeyRate}, content, st, log)
+	srv := server.New(server.Config{RateLimit: cfg.RateLimit, KeyRateLimit: cfg.KeyRate, TrustedProxies: cfg.Proxies}, content, st, log)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return usageError(fmt.Errorf("addr: %w", err))

@@ -74,9 +74,10 @@ func (s *Server) applyAnswers(ctx context.Context, adv *advisor.Advisor, a *stor
 	return rec, err
 }
 
-// recommendation returns the assessment's stored result, recomputing it when it was computed
-// with other content than the advisor now serving (so a result always matches its versions).
-func (s *Server) recommendation(ctx context.Context, adv *advisor.Advisor, a *store.Assessment) (*advisor.Recommendation, error) {
+// recommendation returns the assessment's stored result, or computes it afresh when it was
+// computed with other content than the advisor now serving, so a result always matches the
+// versions it states. It never writes: GET requests change nothing.
+func (s *Server) recommendation(_ context.Context, adv *advisor.Advisor, a *store.Assessment) (*advisor.Recommendation, error) {
 	v := adv.Versions()
 	if len(a.Result) > 0 && a.QuestionnaireVersion == v.Questionnaire && a.RulesetVersion == v.RuleSet {
 		var rec advisor.Recommendation
@@ -84,5 +85,9 @@ func (s *Server) recommendation(ctx context.Context, adv *advisor.Advisor, a *st
 			return &rec, nil
 		}
 	}
-	return s.applyAnswers(ctx, adv, a, nil, "")
+	raw, err := answersOf(a)
+	if err != nil {
+		return nil, err
+	}
+	return adv.Evaluate(raw)
 }

@@ -22,6 +22,10 @@ type Config struct {
 	RateLimit    float64 // requests per second per client IP on POSTs and open API endpoints; 0 turns it off
 	KeyRateLimit float64 // requests per second per API key; 0 turns it off
 	MaxBodyBytes int64   // largest request body accepted
+	// TrustedProxies are the load balancers whose X-Forwarded-For names the client; with
+	// none, the connection's address is the client, so a client cannot pick its own rate
+	// limit bucket by sending the header.
+	TrustedProxies []string
 }
 
 // Server serves the web pages and the API.
@@ -32,6 +36,7 @@ type Server struct {
 	log     *slog.Logger
 	started time.Time
 	engine  *gin.Engine
+	web     *webUI // parsed templates and hashed static assets
 }
 
 // New builds the server and its routes. The same constructor serves production and tests.
@@ -43,6 +48,10 @@ func New(cfg Config, content *advisor.Holder, st store.Store, log *slog.Logger) 
 	s := &Server{cfg: cfg, content: content, store: st, log: log, started: time.Now()}
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
+	if err := e.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+		// Validated by the CLI before the server is built; an invalid entry trusts nobody.
+		_ = e.SetTrustedProxies(nil)
+	}
 	e.Use(
 		s.recoverPanics(),
 		s.logRequests(),
