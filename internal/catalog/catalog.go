@@ -53,39 +53,30 @@ func (c *Catalog) Guide(slug string) *Guide { return c.guides[slug] }
 
 // Architecture returns the architecture with the ID, or nil.
 func (c *Catalog) Architecture(id string) *Architecture {
-	for _, a := range c.Architectures {
-		if a.ID == id {
-			return a
-		}
-	}
-	return nil
+	return find(c.Architectures, func(a *Architecture) bool { return a.ID == id })
 }
 
 // Approach returns the approach with the ID, or nil.
 func (c *Catalog) Approach(id string) *Approach {
-	for _, a := range c.Approaches {
-		if a.ID == id {
-			return a
-		}
-	}
-	return nil
+	return find(c.Approaches, func(a *Approach) bool { return a.ID == id })
 }
 
 // Playbook returns the playbook with the ID, or nil.
 func (c *Catalog) Playbook(id string) *Playbook {
-	for _, p := range c.Playbooks {
-		if p.ID == id {
-			return p
-		}
-	}
-	return nil
+	return find(c.Playbooks, func(p *Playbook) bool { return p.ID == id })
 }
 
 // Vendor returns the vendor with the ID, or nil.
 func (c *Catalog) Vendor(id string) *Vendor {
-	for _, v := range c.Vendors {
-		if v.ID == id {
-			return v
+	return find(c.Vendors, func(v *Vendor) bool { return v.ID == id })
+}
+
+// find returns the first item that matches, or nil. Lists are short (tens of items), so a
+// scan is simpler than keeping maps in step.
+func find[T any](list []*T, match func(*T) bool) *T {
+	for _, x := range list {
+		if match(x) {
+			return x
 		}
 	}
 	return nil

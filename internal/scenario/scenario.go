@@ -141,77 +141,57 @@ func check(rec *advisor.Recommendation, e Expect, fail func(string, ...any)) {
 	if e.Approach != "" && rec.Approach.ID != e.Approach {
 		fail("approach: expected %s, got %s", e.Approach, rec.Approach.ID)
 	}
-	var guides []string
+	var guides, short, kept, gone, warns []string
 	for _, g := range rec.ReadingPath {
 		guides = append(guides, g.Slug)
 	}
-	for _, g := range e.GuidesInclude {
-		if !contains(guides, g) {
-			fail("reading path: expected guide %s; got %s", g, strings.Join(guides, ", "))
-		}
-	}
-	for _, g := range e.GuidesExclude {
-		if contains(guides, g) {
-			fail("reading path: expected no guide %s, but it is there", g)
-		}
-	}
-	if e.MaxReadingPath > 0 && len(guides) > e.MaxReadingPath {
-		fail("reading path: expected at most %d guides, got %d", e.MaxReadingPath, len(guides))
-	}
-	if len(guides) < e.MinReadingPath {
-		fail("reading path: expected at least %d guides, got %d", e.MinReadingPath, len(guides))
-	}
-	var short, kept, gone []string
 	for _, v := range rec.Shortlist {
 		short = append(short, v.ID)
-		kept = append(kept, v.ID)
 	}
+	kept = append(kept, short...)
 	for _, v := range rec.AlsoViable {
 		kept = append(kept, v.ID)
 	}
 	for _, v := range rec.Eliminated {
 		gone = append(gone, v.ID)
 	}
-	for _, id := range e.Shortlisted {
-		if !contains(short, id) {
-			fail("shortlist: expected %s; got %s", id, strings.Join(short, ", "))
-		}
-	}
-	for _, id := range e.Kept {
-		if !contains(kept, id) {
-			fail("vendors: expected %s to survive, but it was eliminated", id)
-		}
-	}
-	for _, id := range e.Eliminated {
-		if !contains(gone, id) {
-			fail("vendors: expected %s to be eliminated; eliminated: %s", id, strings.Join(gone, ", "))
-		}
-	}
-	var warns []string
 	for _, w := range rec.Warnings {
 		warns = append(warns, w.ID)
 	}
-	for _, id := range e.Warnings {
-		if !contains(warns, id) {
-			fail("warnings: expected %s; got %s", id, strings.Join(warns, ", "))
+	present := func(what string, want, got []string) {
+		for _, id := range want {
+			if !contains(got, id) {
+				fail("%s: expected %s; got %s", what, id, strings.Join(got, ", "))
+			}
 		}
 	}
-	for _, id := range e.NoWarnings {
-		if contains(warns, id) {
-			fail("warnings: expected no %s, but it was raised", id)
+	absent := func(what string, unwanted, got []string) {
+		for _, id := range unwanted {
+			if contains(got, id) {
+				fail("%s: expected no %s, but it is there", what, id)
+			}
 		}
 	}
+	present("reading path", e.GuidesInclude, guides)
+	absent("reading path", e.GuidesExclude, guides)
+	if e.MaxReadingPath > 0 && len(guides) > e.MaxReadingPath {
+		fail("reading path: expected at most %d guides, got %d", e.MaxReadingPath, len(guides))
+	}
+	if len(guides) < e.MinReadingPath {
+		fail("reading path: expected at least %d guides, got %d", e.MinReadingPath, len(guides))
+	}
+	present("shortlist", e.Shortlisted, short)
+	present("vendors kept", e.Kept, kept)
+	present("vendors eliminated", e.Eliminated, gone)
+	present("warnings", e.Warnings, warns)
+	absent("warnings", e.NoWarnings, warns)
 	var plays []string
 	for _, n := range rec.NextSteps {
 		if n.Playbook != nil {
 			plays = append(plays, n.Playbook.ID)
 		}
 	}
-	for _, id := range e.Playbooks {
-		if !contains(plays, id) {
-			fail("next steps: expected playbook %s; got %s", id, strings.Join(plays, ", "))
-		}
-	}
+	present("next steps: playbook", e.Playbooks, plays)
 	for _, c := range e.Checks {
 		for _, v := range append(append([]advisor.VendorPick{}, rec.Shortlist...), rec.AlsoViable...) {
 			if c.Vendor != "*" && c.Vendor != v.ID {
@@ -236,11 +216,7 @@ func check(rec *advisor.Recommendation, e Expect, fail func(string, ...any)) {
 	for _, n := range rec.Notices {
 		noticed = append(noticed, n.Question)
 	}
-	for _, id := range e.Notices {
-		if !contains(noticed, id) {
-			fail("notices: expected the answer to %s to be ignored; notices: %s", id, strings.Join(noticed, ", "))
-		}
-	}
+	present("ignored answers", e.Notices, noticed)
 }
 
 func contains(list []string, s string) bool {
