@@ -264,12 +264,14 @@ func vendors(c *catalog.Catalog, out *rules.Outcome) (short, also []VendorPick, 
 					p.Concerns = append(p.Concerns, Reason{Text: e.Fail, Rule: id})
 				}
 			case catalog.Unknown:
-				p.Check = append(p.Check, Reason{Text: e.Unsure, Rule: id})
+				if !hasText(p.Check, e.Unsure) {
+					p.Check = append(p.Check, Reason{Text: e.Unsure, Rule: id})
+				}
 			case catalog.Yes:
 				if !e.Hard {
 					p.Score += e.Weight
 				}
-				if e.Pass != "" {
+				if e.Pass != "" && !hasText(p.Why, e.Pass) {
 					p.Why = append(p.Why, Reason{Text: e.Pass, Rule: id})
 				}
 			}
@@ -328,6 +330,17 @@ func costProjection(c *catalog.Catalog, out *rules.Outcome) CostProjection {
 		Registered: int(env["registered_now"].(float64)),
 		Escalator:  c.Cost.RenewalEscalator, Models: out.Cost, Note: c.Cost.Note,
 	}
+}
+
+// hasText reports whether a reason with the same sentence is already listed: two rules that
+// test the same fact (say, SCIM for large customers and SCIM as a must-have) say it once.
+func hasText(rs []Reason, text string) bool {
+	for _, r := range rs {
+		if r.Text == text {
+			return true
+		}
+	}
+	return false
 }
 
 func nonNil(r []Reason) []Reason {

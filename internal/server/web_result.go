@@ -71,7 +71,7 @@ func (w *webApp) result(c *gin.Context) error {
 	}
 	q := adv.Questionnaire()
 	v := resultView{
-		basePage:      basePage{Title: "Your recommendation: " + rec.Architecture.Title, NoIndex: true},
+		basePage:      basePage{Title: "Your recommendation: " + rec.Architecture.Title, Summary: rec.Architecture.Summary, NoIndex: true},
 		ID:            a.ID,
 		Rec:           rec,
 		Chart:         costChart(rec.Cost),

@@ -66,6 +66,7 @@ func (s *Server) webRoutes(e *gin.Engine) {
 // basePage is what every page template sees; each page's data embeds it.
 type basePage struct {
 	Title   string // the document title, before the site name
+	Summary string // the meta description; a general one when empty
 	NoIndex bool   // assessment pages: private to whoever holds the link
 	Script  bool   // include the progressive-enhancement script
 }
@@ -106,7 +107,7 @@ func (w *webApp) landing(c *gin.Context) error {
 	q := w.content.Current().Questionnaire()
 	c.Header("Cache-Control", "no-cache")
 	return w.ui.render(c.Writer, http.StatusOK, "landing", landingView{
-		basePage: basePage{Title: q.Title}, Heading: q.Title, Intro: q.Intro, Steps: q.Steps,
+		basePage: basePage{Title: q.Title, Summary: q.Intro}, Heading: q.Title, Intro: q.Intro, Steps: q.Steps,
 	})
 }
 

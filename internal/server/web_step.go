@@ -233,7 +233,7 @@ func (w *webApp) stepView(r *http.Request, adv *advisor.Advisor, a *store.Assess
 	q := adv.Questionnaire()
 	step := q.Steps[idx]
 	v := &stepView{
-		basePage:  basePage{Title: fmt.Sprintf("Step %d of %d: %s", idx+1, len(q.Steps), step.Title), NoIndex: true, Script: true},
+		basePage:  basePage{Title: fmt.Sprintf("Step %d of %d: %s", idx+1, len(q.Steps), step.Title), Summary: step.Intro, NoIndex: true, Script: true},
 		ID:        a.ID,
 		Num:       idx + 1,
 		Total:     len(q.Steps),
