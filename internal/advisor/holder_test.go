@@ -2,7 +2,6 @@ package advisor_test
 
 import (
 	"context"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,34 +12,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ciamadvisor/advisor/internal/advisor"
+	"github.com/ciamadvisor/advisor/internal/advisor/advisortest"
 )
 
-// copyContent writes the embedded content into a fresh folder, as an editor's working copy.
-func copyContent(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	src := advisor.Embedded()
-	for sub, fsys := range map[string]fs.FS{"questionnaire": src.Questionnaire, "rules": src.Rules} {
-		require.NoError(t, fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			target := filepath.Join(dir, sub, p)
-			if d.IsDir() {
-				return os.MkdirAll(target, 0o755)
-			}
-			b, err := fs.ReadFile(fsys, p)
-			if err != nil {
-				return err
-			}
-			return os.WriteFile(target, b, 0o644)
-		}))
-	}
-	return dir
-}
-
 func TestHolderWatchEditBreakRepair(t *testing.T) {
-	dir := copyContent(t)
+	dir := advisortest.CopyContent(t)
 	src, err := advisor.Dir(dir)
 	require.NoError(t, err)
 	h, err := advisor.NewHolder(src)

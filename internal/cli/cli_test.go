@@ -3,7 +3,6 @@ package cli_test
 import (
 	"bytes"
 	"flag"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,7 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/ciamadvisor/advisor/internal/advisor"
+	"github.com/ciamadvisor/advisor/internal/advisor/advisortest"
 	"github.com/ciamadvisor/advisor/internal/cli"
 )
 
@@ -35,30 +34,6 @@ func golden(t *testing.T, name, got string) {
 	want, err := os.ReadFile(path)
 	require.NoError(t, err)
 	assert.Equal(t, string(want), got, "golden file %s differs; run go test ./internal/cli -update if the change is intended", path)
-}
-
-// contentCopy writes the embedded content to a folder so a test can change it.
-func contentCopy(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	src := advisor.Embedded()
-	for sub, fsys := range map[string]fs.FS{"questionnaire": src.Questionnaire, "rules": src.Rules} {
-		require.NoError(t, fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			target := filepath.Join(dir, sub, p)
-			if d.IsDir() {
-				return os.MkdirAll(target, 0o755)
-			}
-			b, err := fs.ReadFile(fsys, p)
-			if err != nil {
-				return err
-			}
-			return os.WriteFile(target, b, 0o644)
-		}))
-	}
-	return dir
 }
 
 const b2bAnswers = `{"identity_shape":"b2b","channels":["web","api"],"enterprise_sso":"now","largest_customer_seats":3000,
@@ -133,7 +108,7 @@ func TestConfigFile(t *testing.T) {
 }
 
 func TestValidateReportsTypoWithPosition(t *testing.T) {
-	dir := contentCopy(t)
+	dir := advisortest.CopyContent(t)
 	file := filepath.Join(dir, "rules", "10-shape.yaml")
 	b, err := os.ReadFile(file)
 	require.NoError(t, err)
@@ -164,7 +139,7 @@ func TestValidateAndTest(t *testing.T) {
 }
 
 func TestTestReportsFailures(t *testing.T) {
-	dir := contentCopy(t)
+	dir := advisortest.CopyContent(t)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "rules", "tests", "wrong.yaml"), []byte(`name: wrong on purpose
 answers: {identity_shape: b2c, identity_is_product: false, mau_now: 10}
 expect:
@@ -179,12 +154,12 @@ expect:
 }
 
 func TestDiff(t *testing.T) {
-	old := contentCopy(t)
+	old := advisortest.CopyContent(t)
 	code, out, _ := run(t, "", "diff", "--against", old)
 	assert.Equal(t, 0, code)
 	assert.Contains(t, out, "cases compared, 0 changed\n")
 
-	next := contentCopy(t)
+	next := advisortest.CopyContent(t)
 	file := filepath.Join(next, "rules", "30-constraints.yaml")
 	b, err := os.ReadFile(file)
 	require.NoError(t, err)
