@@ -45,7 +45,7 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })
 	root.PersistentFlags().String("config", "", "config file (YAML, TOML or JSON) with keys named like the flags")
 	root.PersistentFlags().String("content", "", "folder holding questionnaire/ and rules/ (default: the copy built into the binary)")
-	root.AddCommand(evalCmd(), validateCmd(), testCmd(), serveCmd(), diffCmd())
+	root.AddCommand(evalCmd(), validateCmd(), testCmd(), serveCmd(), diffCmd(), keysCmd())
 
 	err := root.Execute()
 	if err == nil {

@@ -2,5 +2,34 @@ package server
 
 import "github.com/gin-gonic/gin"
 
-// apiRoutes registers the JSON API under /api/v1.
-func (s *Server) apiRoutes(e *gin.Engine) {}
+// apiRoutes registers the consultants' JSON API under /api/v1 and its OpenAPI document at
+// /openapi.json (openapi.json in this folder, which a test checks every response against).
+//
+// The questionnaire, stateless evaluation, the catalogue and the rule-set status are open and
+// limited per client IP. Stored assessments need an API key and are limited per key; a
+// request with a missing or wrong key is charged to its IP, so guessing keys is limited too.
+func (s *Server) apiRoutes(e *gin.Engine) {
+	perIP := newLimiter(s.cfg.RateLimit)
+	byIP := s.limitBy(perIP, clientIP)
+	byKey := s.limitBy(newLimiter(s.cfg.KeyRateLimit), keyID)
+
+	e.GET("/openapi.json", byIP, s.openAPI)
+
+	v1 := e.Group("/api/v1")
+	open := v1.Group("", byIP)
+	open.GET("/questionnaire", s.handle(s.apiQuestionnaire))
+	open.POST("/evaluate", s.handle(s.apiEvaluate))
+	open.POST("/evaluate/batch", s.handle(s.apiEvaluateBatch))
+	open.GET("/guides", s.handle(s.apiGuides))
+	open.GET("/architectures", s.handle(s.apiArchitectures))
+	open.GET("/vendors", s.handle(s.apiVendors))
+	open.GET("/ruleset", s.authenticate(perIP, false), s.handle(s.apiRuleset))
+
+	a := v1.Group("/assessments", s.authenticate(perIP, true), byKey)
+	a.POST("", s.handle(s.apiCreateAssessment))
+	a.GET("", s.handle(s.apiListAssessments))
+	a.GET("/:id", s.handle(s.apiGetAssessment))
+	a.PATCH("/:id", s.handle(s.apiPatchAssessment))
+	a.DELETE("/:id", s.handle(s.apiDeleteAssessment))
+	a.GET("/:id/result", s.handle(s.apiAssessmentResult))
+}

@@ -1,0 +1,158 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ciamadvisor/advisor/internal/advisor"
+)
+
+// maxBatch is the most answer sets one POST /evaluate/batch takes.
+const maxBatch = 100
+
+// evaluateRequest is the body of POST /evaluate and one item of a batch.
+type evaluateRequest struct {
+	Answers map[string]any `json:"answers"`
+}
+
+// batchRequest is the body of POST /evaluate/batch. Items stay raw so that a bad item gets
+// its own errors instead of failing the batch.
+type batchRequest struct {
+	Items []json.RawMessage `json:"items"`
+}
+
+// errInvalidRequest is a 422 for a well-formed body whose values do not fit.
+func errInvalidRequest(fields ...FieldError) error {
+	return &httpError{Status: http.StatusUnprocessableEntity, Type: "/problems/invalid-request", Title: "Invalid request",
+		Detail: "Some fields of the request do not fit; each problem is listed by field.", Fields: fields}
+}
+
+var errAnswersRequired = FieldError{Field: "answers", Code: "required",
+	Message: "answers: required, a JSON object keyed by question ID"}
+
+// apiQuestionnaire serves the questionnaire: steps, questions, options and each question's
+// condition as text.
+func (s *Server) apiQuestionnaire(c *gin.Context) error {
+	adv := s.content.Current()
+	if notModified(c, contentETag(adv)) {
+		return nil
+	}
+	return writeJSON(c, http.StatusOK, adv.Questionnaire())
+}
+
+// apiEvaluate recommends for one set of answers and stores nothing. With ?explain=true the
+// result carries the trace of every rule.
+func (s *Server) apiEvaluate(c *gin.Context) error {
+	explain, err := boolQuery(c, "explain")
+	if err != nil {
+		return err
+	}
+	var req evaluateRequest
+	if err := decodeBody(c, &req, false); err != nil {
+		return err
+	}
+	if req.Answers == nil {
+		return errInvalidRequest(errAnswersRequired)
+	}
+	rec, err := evaluate(s.content.Current(), req.Answers, explain)
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusOK, rec)
+}
+
+// evaluate validates raw answers, decoded with json.Number, and recommends: the same steps as
+// `advisor eval`, so both give the same result.
+func evaluate(adv *advisor.Advisor, raw map[string]any, explain bool) (*advisor.Recommendation, error) {
+	answers, notices, err := adv.Questionnaire().Validate(raw)
+	if err != nil {
+		return nil, err
+	}
+	return adv.Recommend(answers, notices, explain)
+}
+
+// apiEvaluateBatch recommends for up to maxBatch answer sets, in order. Each item of the
+// response holds either the result or the errors of that item; all are computed with the
+// same content.
+func (s *Server) apiEvaluateBatch(c *gin.Context) error {
+	explain, err := boolQuery(c, "explain")
+	if err != nil {
+		return err
+	}
+	var req batchRequest
+	if err := decodeBody(c, &req, false); err != nil {
+		return err
+	}
+	switch {
+	case req.Items == nil:
+		return errInvalidRequest(FieldError{Field: "items", Code: "required",
+			Message: fmt.Sprintf("items: required, an array of up to %d objects each holding answers", maxBatch)})
+	case len(req.Items) > maxBatch:
+		return errInvalidRequest(FieldError{Field: "items", Code: "too_many",
+			Message: fmt.Sprintf("items: got %d, at most %d per request", len(req.Items), maxBatch)})
+	}
+	adv := s.content.Current()
+	buf := bufPool.Get().(*bytes.Buffer)
+	defer putBuf(buf)
+	buf.WriteString(`{"items":[`)
+	for i, raw := range req.Items {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		result, fields, err := evaluateItem(adv, i, raw, explain)
+		if err != nil {
+			return err
+		}
+		if result != nil {
+			buf.WriteString(`{"result":`)
+			buf.Write(result)
+		} else {
+			out, _ := json.Marshal(fields) // strings only: cannot fail
+			buf.WriteString(`{"errors":`)
+			buf.Write(out)
+		}
+		buf.WriteByte('}')
+	}
+	buf.WriteString("]}\n")
+	writeBytes(c, http.StatusOK, mediaJSON, buf.Bytes())
+	return nil
+}
+
+// evaluateItem evaluates item i of a batch. It returns the encoded result or the item's
+// problems; an error only for a fault of the server.
+func evaluateItem(adv *advisor.Advisor, i int, raw json.RawMessage, explain bool) ([]byte, []FieldError, error) {
+	var req evaluateRequest
+	if err := decodeStrict(raw, &req); err != nil {
+		if he := asHTTPError(err); len(he.Fields) > 0 {
+			return nil, he.Fields, nil
+		}
+		item := fmt.Sprintf("items[%d]", i)
+		return nil, []FieldError{{Field: item, Code: "wrong_type", Message: item + ": want an object holding answers"}}, nil
+	}
+	if req.Answers == nil {
+		return nil, []FieldError{errAnswersRequired}, nil
+	}
+	rec, err := evaluate(adv, req.Answers, explain)
+	var out []byte
+	if err == nil {
+		out, err = json.Marshal(rec)
+		err = unrepresentable(err)
+	}
+	if err != nil {
+		if he := asHTTPError(err); he.Status == http.StatusUnprocessableEntity {
+			return nil, he.Fields, nil
+		}
+		return nil, nil, err
+	}
+	return out, nil, nil
+}
+
+// contentETag identifies everything served from the loaded questionnaire and catalogue.
+func contentETag(adv *advisor.Advisor) string {
+	v := adv.Versions()
+	return `"` + v.Questionnaire + "." + v.RuleSet + `"`
+}
