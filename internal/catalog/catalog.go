@@ -5,6 +5,7 @@
 package catalog
 
 import (
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -25,6 +26,28 @@ func (d *Date) UnmarshalText(b []byte) error {
 	}
 	d.Time = t
 	return nil
+}
+
+// MarshalJSON writes "YYYY-MM-DD", or null for no date; without it the embedded
+// time.Time's MarshalJSON would win and write a full timestamp.
+func (d Date) MarshalJSON() ([]byte, error) {
+	if d.IsZero() {
+		return []byte("null"), nil
+	}
+	return []byte(`"` + d.Format(time.DateOnly) + `"`), nil
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (d *Date) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*d = Date{}
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	return d.UnmarshalText([]byte(s))
 }
 
 // MarshalText writes YYYY-MM-DD.

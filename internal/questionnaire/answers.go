@@ -72,18 +72,13 @@ func DecodeJSON(data []byte) (map[string]any, error) {
 // form (see FromForm). A null value means "not answered". It returns the typed answers, notices
 // about ignored answers, and a *ValidationError listing every problem.
 func (q *Questionnaire) Validate(raw map[string]any) (Answers, []Notice, error) {
-	return q.ValidateUpTo(raw, "")
+	return q.ValidateUpTo(raw, len(q.Steps))
 }
 
-// ValidateUpTo is Validate for a questionnaire filled in step by step: required questions of
-// steps after step are not required yet. An empty step means the whole questionnaire.
-func (q *Questionnaire) ValidateUpTo(raw map[string]any, step string) (Answers, []Notice, error) {
-	requiredUntil := len(q.Steps)
-	for i, s := range q.Steps {
-		if s.ID == step {
-			requiredUntil = i + 1
-		}
-	}
+// ValidateUpTo is Validate for answers given a step at a time: only the required questions of
+// the first steps steps are required yet (0: none, a draft; len(q.Steps): all).
+func (q *Questionnaire) ValidateUpTo(raw map[string]any, steps int) (Answers, []Notice, error) {
+	requiredUntil := steps
 	stepIndex := map[string]int{}
 	for i, s := range q.Steps {
 		stepIndex[s.ID] = i

@@ -83,7 +83,7 @@ func TestValidate(t *testing.T) {
 				`channels: got "web", want a list of values from "web", "mobile", "api", "agents"`,
 				`identity_is_product: an answer is required (true or false)`,
 				`mau_now: got -1, want a whole number ≥ 0`,
-				`mau_growth_pct: got "fast", want a number ≥ -100`,
+				`mau_growth_pct: got "fast", want a number from -100 to 1000`,
 				`go_live_weeks: got 2.5, want a whole number ≥ 1`,
 			},
 		},

@@ -15,7 +15,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ciamadvisor/advisor/internal/advisor"
-	"github.com/ciamadvisor/advisor/internal/questionnaire"
 	"github.com/ciamadvisor/advisor/internal/store"
 )
 
@@ -235,54 +234,19 @@ func (s *Server) result(ctx context.Context, adv *advisor.Advisor, a *store.Asse
 // result, and the missing questions are returned as its problems. Invalid answers are refused
 // with their problems only, not with the questions still to answer.
 func (s *Server) saveAnswers(ctx context.Context, adv *advisor.Advisor, a *store.Assessment, patch map[string]any) (*advisor.Recommendation, []FieldError, error) {
-	rec, err := s.applyAnswers(ctx, adv, a, patch, "")
-	ve, invalid := errors.AsType[*questionnaire.ValidationError](err)
-	switch {
-	case err == nil:
-		return rec, []FieldError{}, nil
-	case !invalid:
+	rec, err := s.applyAnswers(ctx, adv, a, patch, 0)
+	if err != nil {
 		return nil, nil, unrepresentable(err)
 	}
-	var wrong []questionnaire.Problem
-	for _, p := range ve.Problems {
-		if p.Code != "required" {
-			wrong = append(wrong, p)
-		}
+	if rec != nil {
+		return rec, []FieldError{}, nil
 	}
-	if len(wrong) > 0 {
-		return nil, nil, &questionnaire.ValidationError{Problems: wrong}
-	}
-	if err := s.saveDraft(ctx, adv, a, patch); err != nil {
+	raw, err := answersOf(a)
+	if err != nil {
 		return nil, nil, err
 	}
-	return nil, asHTTPError(ve).Fields, nil
-}
-
-// saveDraft stores merged answers that are valid but incomplete, without a result. It is the
-// part of applyAnswers that applyAnswers has no mode for (validating with no question
-// required yet); see saveAnswers.
-func (s *Server) saveDraft(ctx context.Context, adv *advisor.Advisor, a *store.Assessment, patch map[string]any) error {
-	merged, err := answersOf(a)
-	if err != nil {
-		return err
-	}
-	for k, v := range patch {
-		if v == nil {
-			delete(merged, k)
-		} else {
-			merged[k] = v
-		}
-	}
-	if a.Answers, err = json.Marshal(merged); err != nil {
-		return err
-	}
-	a.Result = nil
-	v := adv.Versions()
-	a.QuestionnaireVersion, a.RulesetVersion = v.Questionnaire, v.RuleSet
-	if a.CreatedAt.IsZero() {
-		return s.store.CreateAssessment(ctx, a)
-	}
-	return s.store.UpdateAssessment(ctx, a)
+	_, _, err = adv.Questionnaire().Validate(raw)
+	return nil, asHTTPError(err).Fields, nil
 }
 
 // view shows the assessment as adv, the content serving the request, sees it: the result and

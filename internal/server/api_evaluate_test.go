@@ -143,12 +143,12 @@ func TestEvaluateRefusesMistakes(t *testing.T) {
 				"errors": [{"field": "answers", "code": "required", "message": "answers: required, a JSON object keyed by question ID"}]}`,
 		},
 		{
-			name:   "figures too large to compute",
+			name:   "growth beyond the questionnaire's range",
 			req:    req{Body: `{"answers": {"identity_shape": "b2c", "identity_is_product": false, "mau_now": 9000000000000000, "mau_growth_pct": 1e300}}`},
 			status: http.StatusUnprocessableEntity,
 			want: `{"type": "/problems/invalid-answers", "title": "Invalid answers", "status": 422, "instance": "/api/v1/evaluate",
 				"detail": "Some answers do not fit the questionnaire; each problem is listed by question ID.",
-				"errors": [{"field": "answers", "code": "out_of_range", "message": "answers: the user counts and growth given lead to figures too large to compute; give realistic numbers"}]}`,
+				"errors": [{"field": "mau_growth_pct", "code": "out_of_range", "message": "mau_growth_pct: got 1e300, want a number from -100 to 1000"}]}`,
 		},
 		{
 			name:   "malformed JSON names line and column",

@@ -27,11 +27,11 @@ func answersOf(a *store.Assessment) (map[string]any, error) {
 }
 
 // applyAnswers merges patch into the assessment's answers (a null value clears an answer),
-// validates the result up to step ("" for the whole questionnaire), and stores the merged
-// answers. When the answers are complete it also computes and stores the recommendation, and
-// returns it; otherwise the stored result is cleared and rec is nil. On a validation error
-// nothing is saved.
-func (s *Server) applyAnswers(ctx context.Context, adv *advisor.Advisor, a *store.Assessment, patch map[string]any, step string) (*advisor.Recommendation, error) {
+// validates them, requiring the required questions of the first requiredSteps steps only, and
+// stores the merged answers. When the answers are complete it also computes and stores the
+// recommendation, and returns it; otherwise the stored result is cleared and rec is nil (a
+// draft). On a validation error nothing is saved.
+func (s *Server) applyAnswers(ctx context.Context, adv *advisor.Advisor, a *store.Assessment, patch map[string]any, requiredSteps int) (*advisor.Recommendation, error) {
 	merged, err := answersOf(a)
 	if err != nil {
 		return nil, err
@@ -44,7 +44,7 @@ func (s *Server) applyAnswers(ctx context.Context, adv *advisor.Advisor, a *stor
 		}
 	}
 	q := adv.Questionnaire()
-	if _, _, err := q.ValidateUpTo(merged, step); err != nil {
+	if _, _, err := q.ValidateUpTo(merged, requiredSteps); err != nil {
 		return nil, err
 	}
 	rec, err := adv.Evaluate(merged)

@@ -182,7 +182,7 @@ func TestWebValidationError(t *testing.T) {
 	assert.Equal(t, "true", in.AttrOr("aria-invalid", ""))
 	assert.Contains(t, strings.Fields(in.AttrOr("aria-describedby", "")), "e-mau_now")
 	assert.Equal(t, "Error: Enter a whole number, in digits (for example 40000).", textOf(doc.Find("#q-mau_now #e-mau_now")))
-	assert.Equal(t, "Error: Enter a number of at least -100.", textOf(doc.Find("#q-mau_growth_pct #e-mau_growth_pct")))
+	assert.Equal(t, "Error: Enter a number from -100 to 1,000.", textOf(doc.Find("#q-mau_growth_pct #e-mau_growth_pct")))
 	assert.Equal(t, "90000", doc.Find("#f-registered_users").AttrOr("value", ""), "valid answers typed alongside are kept too")
 	assert.Empty(t, doc.Find("#f-registered_users").AttrOr("aria-invalid", ""))
 

@@ -45,7 +45,7 @@ func (w *webApp) review(c *gin.Context) error {
 		return err
 	}
 	problems := map[string]questionnaire.Problem{}
-	if _, _, err := q.ValidateUpTo(saved, ""); err != nil {
+	if _, _, err := q.Validate(saved); err != nil {
 		ve, ok := err.(*questionnaire.ValidationError)
 		if !ok {
 			return err

@@ -185,7 +185,7 @@ func looksLikeID(id string) bool {
 // when the answers are complete. Answers to questions the questionnaire no longer has count
 // against the first step, where saving drops them.
 func firstIncomplete(q *questionnaire.Questionnaire, raw map[string]any) (int, error) {
-	_, _, err := q.ValidateUpTo(raw, "")
+	_, _, err := q.Validate(raw)
 	if err == nil {
 		return -1, nil
 	}

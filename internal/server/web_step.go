@@ -180,11 +180,11 @@ func (w *webApp) saveStep(c *gin.Context) error {
 		}
 	}
 
-	upTo := step.ID
+	required := idx + 1 // this step and the ones before it
 	if back {
-		upTo = q.Steps[idx-1].ID
+		required = idx
 	}
-	_, err = w.applyAnswers(c.Request.Context(), adv, a, patch, upTo)
+	_, err = w.applyAnswers(c.Request.Context(), adv, a, patch, required)
 	var ve *questionnaire.ValidationError
 	if errors.As(err, &ve) { // nothing was saved
 		first, ferr := firstIncomplete(q, saved)
