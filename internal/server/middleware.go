@@ -41,6 +41,7 @@ func (s *Server) logRequests() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
 		c.Next()
+		s.metrics.observe(c.Writer.Status(), time.Since(start))
 		s.log.Info("request",
 			"method", c.Request.Method,
 			"path", c.Request.URL.Path,

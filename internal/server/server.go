@@ -37,6 +37,7 @@ type Server struct {
 	started time.Time
 	engine  *gin.Engine
 	web     *webUI // parsed templates and hashed static assets
+	metrics metrics
 }
 
 // New builds the server and its routes. The same constructor serves production and tests.
@@ -62,6 +63,7 @@ func New(cfg Config, content *advisor.Holder, st store.Store, log *slog.Logger) 
 	e.NoMethod(s.handle(func(*gin.Context) error { return errMethod }))
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.handle(s.readyz))
+	e.GET("/metrics", s.metricsPage)
 	s.webRoutes(e)
 	s.apiRoutes(e)
 	s.engine = e
