@@ -129,7 +129,7 @@ func (s *Server) apiGetAssessment(c *gin.Context) error {
 		return err
 	}
 	adv := s.content.Current()
-	rec, problems, err := s.result(c.Request.Context(), adv, a)
+	rec, problems, err := s.result(adv, a)
 	if err != nil {
 		return err
 	}
@@ -187,7 +187,7 @@ func (s *Server) apiAssessmentResult(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	rec, problems, err := s.result(c.Request.Context(), s.content.Current(), a)
+	rec, problems, err := s.result(s.content.Current(), a)
 	if err != nil {
 		return err
 	}
@@ -217,8 +217,8 @@ func (s *Server) assessment(c *gin.Context) (*store.Assessment, error) {
 
 // result is the assessment's recommendation by adv, recomputed when the content changed since
 // it was stored; when there is none, the problems say why.
-func (s *Server) result(ctx context.Context, adv *advisor.Advisor, a *store.Assessment) (*advisor.Recommendation, []FieldError, error) {
-	rec, err := s.recommendation(ctx, adv, a)
+func (s *Server) result(adv *advisor.Advisor, a *store.Assessment) (*advisor.Recommendation, []FieldError, error) {
+	rec, err := s.recommendation(adv, a)
 	if err == nil {
 		return rec, []FieldError{}, nil
 	}
@@ -273,18 +273,4 @@ func checkLabel(label string) error {
 		}
 	}
 	return nil
-}
-
-// validID reports whether id could be an assessment ID (store.NewID: 26 base32 characters),
-// so that anything else is a 404 without asking the database.
-func validID(id string) bool {
-	if len(id) != 26 {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		if c := id[i]; (c < 'a' || c > 'z') && (c < '2' || c > '7') {
-			return false
-		}
-	}
-	return true
 }

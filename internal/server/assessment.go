@@ -77,7 +77,7 @@ func (s *Server) applyAnswers(ctx context.Context, adv *advisor.Advisor, a *stor
 // recommendation returns the assessment's stored result, or computes it afresh when it was
 // computed with other content than the advisor now serving, so a result always matches the
 // versions it states. It never writes: GET requests change nothing.
-func (s *Server) recommendation(_ context.Context, adv *advisor.Advisor, a *store.Assessment) (*advisor.Recommendation, error) {
+func (s *Server) recommendation(adv *advisor.Advisor, a *store.Assessment) (*advisor.Recommendation, error) {
 	v := adv.Versions()
 	if len(a.Result) > 0 && a.QuestionnaireVersion == v.Questionnaire && a.RulesetVersion == v.RuleSet {
 		var rec advisor.Recommendation
@@ -90,4 +90,18 @@ func (s *Server) recommendation(_ context.Context, adv *advisor.Advisor, a *stor
 		return nil, err
 	}
 	return adv.Evaluate(raw)
+}
+
+// validID reports whether id could be an assessment ID (store.NewID: 26 base32 characters),
+// so that anything else is a 404 without asking the database.
+func validID(id string) bool {
+	if len(id) != 26 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; (c < 'a' || c > 'z') && (c < '2' || c > '7') {
+			return false
+		}
+	}
+	return true
 }

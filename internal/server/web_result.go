@@ -52,11 +52,11 @@ func (w *webApp) completeRecommendation(c *gin.Context) (*store.Assessment, *adv
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	// Checked first so that an incomplete assessment never reaches a store write.
+	// Incomplete answers have no recommendation; the caller sends the buyer to the review page.
 	if first, err := firstIncomplete(adv.Questionnaire(), saved); err != nil || first >= 0 {
 		return a, nil, adv, err
 	}
-	rec, err := w.recommendation(c.Request.Context(), adv, a)
+	rec, err := w.recommendation(adv, a)
 	return a, rec, adv, err
 }
 

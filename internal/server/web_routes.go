@@ -153,7 +153,7 @@ var errNoAssessment = &httpError{Status: http.StatusNotFound, Title: "Assessment
 // assessment loads the anonymous assessment named in the URL.
 func (w *webApp) assessment(c *gin.Context) (*store.Assessment, error) {
 	id := c.Param("id")
-	if !looksLikeID(id) {
+	if !validID(id) {
 		return nil, errNoAssessment
 	}
 	a, err := w.store.GetAssessment(c.Request.Context(), "", id)
@@ -165,20 +165,6 @@ func (w *webApp) assessment(c *gin.Context) (*store.Assessment, error) {
 	}
 	c.Header("X-Robots-Tag", "noindex")
 	return a, nil
-}
-
-// looksLikeID reports whether id looks like store.NewID's output (26 lowercase base32 characters),
-// so that garbage never reaches the database.
-func looksLikeID(id string) bool {
-	if len(id) != 26 {
-		return false
-	}
-	for _, r := range id {
-		if !(r >= 'a' && r <= 'z' || r >= '2' && r <= '7') {
-			return false
-		}
-	}
-	return true
 }
 
 // firstIncomplete returns the index of the first step with a missing or invalid answer, or -1
