@@ -1,13 +1,9 @@
 package server_test
 
 import (
-	"context"
-	"database/sql"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"os"
 	"strings"
 	"testing"
 
@@ -18,17 +14,14 @@ import (
 	"github.com/ciamadvisor/advisor/internal/advisor"
 	"github.com/ciamadvisor/advisor/internal/server"
 	"github.com/ciamadvisor/advisor/internal/store"
+	"github.com/ciamadvisor/advisor/internal/store/storetest"
 )
 
 // TestTwoInstancesSharePostgres runs two servers, each with its own store, on one PostgreSQL
 // database, as behind a load balancer: an assessment created through one is read and changed
 // through the other, and each sees the other's changes.
 func TestTwoInstancesSharePostgres(t *testing.T) {
-	base := os.Getenv("ADVISOR_TEST_POSTGRES")
-	if base == "" {
-		t.Skip("set ADVISOR_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/test?sslmode=disable to run the PostgreSQL test")
-	}
-	dsn := freshSchema(t, base)
+	dsn := storetest.PostgresDSN(t)
 
 	var nodes [2]*httptest.Server
 	for i := range nodes {
@@ -78,28 +71,6 @@ func TestTwoInstancesSharePostgres(t *testing.T) {
 
 	assert.Equal(t, http.StatusNoContent, send(t, b, "DELETE", path, "", token).Code)
 	assert.Equal(t, http.StatusNotFound, send(t, a, "GET", path, "", token).Code)
-}
-
-// freshSchema makes an empty schema for the test, selected through search_path in the DSN it
-// returns, and drops it afterwards.
-func freshSchema(t *testing.T, base string) string {
-	t.Helper()
-	admin, err := sql.Open("pgx", base)
-	require.NoError(t, err)
-	t.Cleanup(func() { admin.Close() })
-	schema := "api_test_" + store.NewID()
-	_, err = admin.ExecContext(t.Context(), "CREATE SCHEMA "+schema)
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		_, err := admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-		assert.NoError(t, err)
-	})
-	u, err := url.Parse(base)
-	require.NoError(t, err)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 // send makes a real HTTP request to ts and checks the response against openapi.json.

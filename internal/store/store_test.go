@@ -2,14 +2,11 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
-	"os"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -21,6 +18,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ciamadvisor/advisor/internal/store/storetest"
 )
 
 func TestSQLite(t *testing.T) {
@@ -30,31 +29,7 @@ func TestSQLite(t *testing.T) {
 }
 
 func TestPostgres(t *testing.T) {
-	base := os.Getenv("ADVISOR_TEST_POSTGRES")
-	if base == "" {
-		t.Skip("set ADVISOR_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/test?sslmode=disable to run the PostgreSQL store tests")
-	}
-	admin, err := sql.Open("pgx", base)
-	require.NoError(t, err)
-	t.Cleanup(func() { admin.Close() })
-
-	// Each database gets a fresh schema, selected through the search_path
-	// runtime parameter in the DSN, so runs never see each other's rows.
-	runSuite(t, func(t *testing.T) string {
-		schema := "store_test_" + NewID()
-		_, err := admin.ExecContext(t.Context(), "CREATE SCHEMA "+schema)
-		require.NoError(t, err)
-		t.Cleanup(func() {
-			_, err := admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-			assert.NoError(t, err)
-		})
-		u, err := url.Parse(base)
-		require.NoError(t, err)
-		q := u.Query()
-		q.Set("search_path", schema)
-		u.RawQuery = q.Encode()
-		return u.String()
-	})
+	runSuite(t, func(t *testing.T) string { return storetest.PostgresDSN(t) })
 }
 
 // runSuite checks the Store contract; newDSN returns the DSN of a new, empty database.
