@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -52,6 +53,12 @@ func serve(ctx context.Context, cfg *Config, stderr interface{ Write([]byte) (in
 		return usageError(fmt.Errorf("log-level: %w", err))
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
+	// The live heap is a few megabytes and each request allocates tens of kilobytes of short-lived
+	// data, so the default GOGC=100 spends much of the CPU collecting. 400 measured about 20%
+	// more evaluations per second for a few megabytes more memory; GOGC in the environment wins.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
 
 	src := advisor.Embedded()
 	if cfg.Content != "" {
