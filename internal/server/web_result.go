@@ -43,12 +43,7 @@ var severityHeadings = map[string]string{"critical": "Critical", "warning": "Imp
 // completeRecommendation returns the assessment's recommendation, or a nil one when answers are
 // still missing (the caller sends the buyer to the review page, which says which).
 func (w *webApp) completeRecommendation(c *gin.Context) (*store.Assessment, *advisor.Recommendation, *advisor.Advisor, error) {
-	a, err := w.assessment(c)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	adv := w.content.Current()
-	saved, err := answersOf(a)
+	a, adv, saved, err := w.open(c)
 	if err != nil {
 		return nil, nil, nil, err
 	}

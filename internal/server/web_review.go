@@ -35,15 +35,11 @@ type reviewItem struct {
 }
 
 func (w *webApp) review(c *gin.Context) error {
-	a, err := w.assessment(c)
+	a, adv, saved, err := w.open(c)
 	if err != nil {
 		return err
 	}
-	q := w.content.Current().Questionnaire()
-	saved, err := answersOf(a)
-	if err != nil {
-		return err
-	}
+	q := adv.Questionnaire()
 	problems := map[string]questionnaire.Problem{}
 	if _, _, err := q.Validate(saved); err != nil {
 		ve, ok := err.(*questionnaire.ValidationError)

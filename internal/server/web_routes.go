@@ -10,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/ciamadvisor/advisor/internal/advisor"
 	"github.com/ciamadvisor/advisor/internal/questionnaire"
 	"github.com/ciamadvisor/advisor/internal/store"
 )
@@ -126,15 +127,11 @@ func (w *webApp) create(c *gin.Context) error {
 // resume sends the holder of the link to the first step still missing a required answer, or
 // to the result when the answers are complete.
 func (w *webApp) resume(c *gin.Context) error {
-	a, err := w.assessment(c)
+	a, adv, saved, err := w.open(c)
 	if err != nil {
 		return err
 	}
-	q := w.content.Current().Questionnaire()
-	saved, err := answersOf(a)
-	if err != nil {
-		return err
-	}
+	q := adv.Questionnaire()
 	first, err := firstIncomplete(q, saved)
 	if err != nil {
 		return err
@@ -151,6 +148,20 @@ var errNoAssessment = &httpError{Status: http.StatusNotFound, Title: "Assessment
 	Detail: "No assessment has this link. Check that the whole link was copied, or start a new assessment."}
 
 // assessment loads the anonymous assessment named in the URL.
+// open starts every assessment page: the assessment, the advisor that answers this request
+// (taken once, so a reload mid-request cannot mix two rule sets) and the saved answers.
+func (w *webApp) open(c *gin.Context) (*store.Assessment, *advisor.Advisor, map[string]any, error) {
+	a, err := w.assessment(c)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	saved, err := answersOf(a)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return a, w.content.Current(), saved, nil
+}
+
 func (w *webApp) assessment(c *gin.Context) (*store.Assessment, error) {
 	id := c.Param("id")
 	if !validID(id) {

@@ -92,19 +92,14 @@ func (f *fieldView) FirstInput() string {
 }
 
 func (w *webApp) showStep(c *gin.Context) error {
-	a, err := w.assessment(c)
+	a, adv, saved, err := w.open(c)
 	if err != nil {
 		return err
 	}
-	adv := w.content.Current()
 	q := adv.Questionnaire()
 	idx := stepIndex(q, c.Param("step"))
 	if idx < 0 {
 		return errNoStep
-	}
-	saved, err := answersOf(a)
-	if err != nil {
-		return err
 	}
 	first, err := firstIncomplete(q, saved)
 	if err != nil {
@@ -129,11 +124,10 @@ func (w *webApp) showStep(c *gin.Context) error {
 var errNoStep = &httpError{Status: http.StatusNotFound, Title: "Step not found", Detail: "The questionnaire has no step at this address."}
 
 func (w *webApp) saveStep(c *gin.Context) error {
-	a, err := w.assessment(c)
+	a, adv, saved, err := w.open(c)
 	if err != nil {
 		return err
 	}
-	adv := w.content.Current()
 	q := adv.Questionnaire()
 	idx := stepIndex(q, c.Param("step"))
 	if idx < 0 {
@@ -149,10 +143,6 @@ func (w *webApp) saveStep(c *gin.Context) error {
 	form := c.Request.PostForm
 	step := q.Steps[idx]
 	back := form.Get("go") == "back" && idx > 0
-	saved, err := answersOf(a)
-	if err != nil {
-		return err
-	}
 
 	seen := map[string]bool{}
 	for _, id := range form["_seen"] {
