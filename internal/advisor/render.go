@@ -6,8 +6,8 @@ import (
 	"strings"
 )
 
-// money formats a dollar amount compactly: $950, $12k, $1.2M.
-func money(f float64) string {
+// Money formats a dollar amount compactly: $950, $12k, $1.2M. Every rendering uses it.
+func Money(f float64) string {
 	switch {
 	case f >= 1e6:
 		return fmt.Sprintf("$%.1fM", f/1e6)
@@ -18,9 +18,6 @@ func money(f float64) string {
 	}
 	return fmt.Sprintf("$%.0f", f)
 }
-
-// Money is the compact dollar format used in every rendering.
-func Money(f float64) string { return money(f) }
 
 // Markdown writes the recommendation as a Markdown document a buyer can keep or share.
 func Markdown(w io.Writer, rec *Recommendation) error {
@@ -82,8 +79,8 @@ func Markdown(w io.Writer, rec *Recommendation) error {
 		c.MAUNow, c.MAU12m, c.MAU24m, c.MAU36m, c.Registered, c.Escalator.Low*100, c.Escalator.High*100)
 	p("| Model | Year 1 | Year 2 | Year 3 | Three years | A year at 3x today |\n|---|---|---|---|---|---|\n")
 	for _, m := range c.Models {
-		p("| %s | %s | %s | %s | %s | %s |\n", m.Title, rng(m.Years[0].Low, m.Years[0].High), rng(m.Years[1].Low, m.Years[1].High),
-			rng(m.Years[2].Low, m.Years[2].High), rng(m.Total.Low, m.Total.High), rng(m.At3x.Low, m.At3x.High))
+		p("| %s | %s | %s | %s | %s | %s |\n", m.Title, MoneyRange(m.Years[0].Low, m.Years[0].High), MoneyRange(m.Years[1].Low, m.Years[1].High),
+			MoneyRange(m.Years[2].Low, m.Years[2].High), MoneyRange(m.Total.Low, m.Total.High), MoneyRange(m.At3x.Low, m.At3x.High))
 	}
 	p("\n%s\n", c.Note)
 
@@ -124,11 +121,12 @@ func vendorMarkdown(b *strings.Builder, v VendorPick) {
 	}
 }
 
-func rng(lo, hi float64) string {
+// MoneyRange formats a low–high dollar range, or one amount when both ends are equal.
+func MoneyRange(lo, hi float64) string {
 	if lo == hi {
-		return money(lo)
+		return Money(lo)
 	}
-	return money(lo) + "–" + money(hi)
+	return Money(lo) + "–" + Money(hi)
 }
 
 // Text writes a compact plain-text summary for terminals.
@@ -171,7 +169,7 @@ func Text(w io.Writer, rec *Recommendation) error {
 	}
 	p("\nCost (three years, low–high):\n")
 	for _, m := range rec.Cost.Models {
-		p("  %-45s %s\n", m.Title, rng(m.Total.Low, m.Total.High))
+		p("  %-45s %s\n", m.Title, MoneyRange(m.Total.Low, m.Total.High))
 	}
 	if len(rec.NextSteps) > 0 {
 		p("\nNext steps:\n")

@@ -96,7 +96,7 @@ func costChart(c advisor.CostProjection) chartView {
 				X: x0 + float64(i)*barW + barW*0.12, W: barW * 0.76,
 				Y: hi, H: max(lo-hi, 2), // a fixed cost is a range of zero height: keep it visible
 				Series: i % chartSeriesColours,
-				Label:  "Year " + strconv.Itoa(g+1) + ", " + m.Title + ": " + moneyRange(r.Low, r.High),
+				Label:  "Year " + strconv.Itoa(g+1) + ", " + m.Title + ": " + advisor.MoneyRange(r.Low, r.High),
 			})
 		}
 	}

@@ -66,7 +66,7 @@ func newWebUI(fsys fs.FS) (*webUI, error) {
 			return "", fmt.Errorf("no static file %q", name)
 		},
 		"money": advisor.Money,
-		"rng":   moneyRange,
+		"rng":   advisor.MoneyRange,
 		"num":   groupDigits,
 		"add":   func(a, b int) int { return a + b },
 		"coord": func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) },
@@ -138,14 +138,6 @@ func (ui *webUI) serveAsset(w http.ResponseWriter, name string) bool {
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(a.body)
 	return true
-}
-
-// moneyRange formats a low–high dollar range, or one amount when both ends are equal.
-func moneyRange(lo, hi float64) string {
-	if lo == hi {
-		return advisor.Money(lo)
-	}
-	return advisor.Money(lo) + "–" + advisor.Money(hi)
 }
 
 // groupDigits writes an integer with thousands separators: 40000 → "40,000".

@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ciamadvisor/advisor/internal/advisor"
 )
 
 // A template that fails while rendering must leave nothing written, so the error adapter can
@@ -39,8 +41,8 @@ func TestMoneyAndNumbers(t *testing.T) {
 	assert.Equal(t, "40,000", groupDigits(40000))
 	assert.Equal(t, "-1,234,567", groupDigits(-1234567))
 	assert.Equal(t, "999", groupDigits(999))
-	assert.Equal(t, "$7.2k–$72k", moneyRange(7200, 72000))
-	assert.Equal(t, "$6.0k", moneyRange(6000, 6000))
+	assert.Equal(t, "$7.2k–$72k", advisor.MoneyRange(7200, 72000))
+	assert.Equal(t, "$6.0k", advisor.MoneyRange(6000, 6000))
 	assert.Equal(t, 200000.0, niceStep(800000, 5))
 	assert.Equal(t, 2.5, niceStep(11, 5))
 }
