@@ -63,7 +63,8 @@ type Rule struct {
 	File         string             `yaml:"-" json:"file"`
 	Line         int                `yaml:"-" json:"line"`
 
-	when *vm.Program
+	when  *vm.Program
+	reads []string // variables the condition reads, for the explain trace
 }
 
 // GuideEffect puts a guide on the reading path.
@@ -254,7 +255,7 @@ func (rs *RuleSet) compileRules(env map[string]any, sources map[string][]byte, e
 			if d != nil {
 				*errs = append(*errs, *d)
 			}
-			r.when = prog
+			r.when, r.reads = prog, identifiersIn(r.When.Text)
 		}
 		if v := r.Vendors; v != nil {
 			rs.vendorRules++

@@ -8,11 +8,11 @@ import (
 // inputs returns the values of the variables a rule's condition reads, so that an editor can
 // see why it did or did not fire.
 func inputs(r *Rule, env map[string]any) map[string]any {
-	if r.When.IsZero() {
+	if len(r.reads) == 0 {
 		return nil
 	}
 	out := map[string]any{}
-	for _, n := range identifiersIn(r.When.Text) {
+	for _, n := range r.reads {
 		if v, ok := env[n]; ok {
 			out[n] = v
 		}
