@@ -16,11 +16,7 @@ import (
 )
 
 func TestHolderWatchEditBreakRepair(t *testing.T) {
-	dir := advisortest.CopyContent(t)
-	src, err := advisor.Dir(dir)
-	require.NoError(t, err)
-	h, err := advisor.NewHolder(src)
-	require.NoError(t, err)
+	dir, h := advisortest.Holder(t)
 	first := h.Status().Versions.RuleSet
 
 	reloads := make(chan error, 10)

@@ -67,11 +67,7 @@ func TestCatalogue(t *testing.T) {
 }
 
 func TestRuleset(t *testing.T) {
-	dir := advisortest.CopyContent(t)
-	src, err := advisor.Dir(dir)
-	require.NoError(t, err)
-	content, err := advisor.NewHolder(src)
-	require.NoError(t, err)
+	dir, content := advisortest.Holder(t)
 	e := newAPIWith(t, server.Config{}, content, filepath.Join(t.TempDir(), "advisor.db"))
 	editor, consultant := e.key(t, "eddie", "editor"), e.key(t, "connie", "consultant")
 

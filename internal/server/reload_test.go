@@ -24,11 +24,7 @@ import (
 // advice must follow the edits, and a broken file must leave the last good rules serving with
 // the error (file, line, column) on /api/v1/ruleset.
 func TestLiveReloadUnderLoad(t *testing.T) {
-	dir := advisortest.CopyContent(t)
-	src, err := advisor.Dir(dir)
-	require.NoError(t, err)
-	content, err := advisor.NewHolder(src)
-	require.NoError(t, err)
+	dir, content := advisortest.Holder(t)
 	e := newAPIWith(t, server.Config{}, content, filepath.Join(t.TempDir(), "advisor.db"))
 	editor := e.key(t, "editor", "editor")
 

@@ -38,3 +38,19 @@ func CopyContent(t testing.TB) string {
 	}
 	return dir
 }
+
+// Holder copies the content as CopyContent does and returns the folder with a holder serving
+// it, ready to be edited, broken and reloaded.
+func Holder(t testing.TB) (string, *advisor.Holder) {
+	t.Helper()
+	dir := CopyContent(t)
+	src, err := advisor.Dir(dir)
+	if err != nil {
+		t.Fatalf("content folder: %v", err)
+	}
+	h, err := advisor.NewHolder(src)
+	if err != nil {
+		t.Fatalf("loading the copied content: %v", err)
+	}
+	return dir, h
+}
