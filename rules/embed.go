@@ -6,5 +6,5 @@ import "embed"
 
 // FS holds the rules folder: rule files, catalog/ and tests/.
 //
-//go:embed *.yaml catalog/*.yaml tests/*.yaml
+//go:embed *.yaml catalog/*.yaml catalog/vendors/*.yaml tests/*.yaml
 var FS embed.FS

@@ -101,12 +101,27 @@ func (a *Advisor) Versions() Versions {
 	return Versions{Questionnaire: a.Rules.Questionnaire.Version, RuleSet: a.Rules.Version}
 }
 
-// Evaluate validates raw answers (decoded JSON or form values) and recommends. A
-// *questionnaire.ValidationError lists every problem in the answers.
-func (a *Advisor) Evaluate(raw map[string]any) (*Recommendation, error) {
+// Options say what a result carries besides the recommendation itself.
+type Options struct {
+	Explain         bool // the trace of every rule: fired or not, and the values it read
+	Counterfactuals bool // the single-answer changes that would change the advice (a few ms)
+}
+
+// Evaluate is the one path from answers to advice that the CLI, the API, the web pages and the
+// scenarios share: raw answers (decoded JSON with json.Number, or form values) are validated
+// against the questionnaire, then recommended on. A *questionnaire.ValidationError lists every
+// problem in the answers; any other error is a fault of the content or the program.
+func (a *Advisor) Evaluate(raw map[string]any, opt Options) (*Recommendation, error) {
 	answers, notices, err := a.Questionnaire().Validate(raw)
 	if err != nil {
 		return nil, err
 	}
-	return a.Recommend(answers, notices, false)
+	rec, _, err := a.recommend(answers, notices, opt.Explain)
+	if err != nil {
+		return nil, err
+	}
+	if opt.Counterfactuals {
+		rec.Counterfactuals = a.counterfactuals(answers, rec)
+	}
+	return rec, nil
 }

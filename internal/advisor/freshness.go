@@ -19,28 +19,33 @@ func (a *Advisor) Stale(now time.Time, maxAge time.Duration) diag.List {
 		if d.IsZero() || now.Sub(d.Time) <= maxAge {
 			return
 		}
-		out.Add("rules/catalog/"+file, 0, 0, id, "%s dated %s is %d days old (limit %d)",
+		out.Add(file, 0, 0, id, "%s dated %s is %d days old (limit %d)",
 			what, d.Format(time.DateOnly), int(now.Sub(d.Time).Hours()/24), int(maxAge.Hours()/24))
 	}
 	for _, g := range c.Guides {
-		check("guides.yaml", g.Slug, "guide", g.Updated)
+		check("rules/catalog/guides.yaml", g.Slug, "guide", g.Updated)
 	}
 	for _, x := range c.Architectures {
-		check("architectures.yaml", x.ID, "architecture", x.Reviewed)
+		check("rules/catalog/architectures.yaml", x.ID, "architecture", x.Reviewed)
 	}
 	for _, x := range c.Approaches {
-		check("architectures.yaml", x.ID, "approach", x.Reviewed)
+		check("rules/catalog/architectures.yaml", x.ID, "approach", x.Reviewed)
 	}
 	for _, p := range c.Playbooks {
-		check("playbooks.yaml", p.ID, "playbook", p.Updated)
+		check("rules/catalog/playbooks.yaml", p.ID, "playbook", p.Updated)
 	}
-	check("cost.yaml", "cost", "cost assumptions", c.Cost.Reviewed)
+	check("rules/catalog/cost.yaml", "cost", "cost assumptions", c.Cost.Reviewed)
 	for _, v := range c.Vendors {
 		for _, k := range catalog.FactKeys {
-			check("vendors.yaml", v.ID, fmt.Sprintf("fact %s", k), v.Facts[k].Reviewed)
+			check(v.File, v.ID, fmt.Sprintf("fact %s", k), v.Facts[k].Reviewed)
 		}
 		for _, t := range v.Traits {
-			check("vendors.yaml", v.ID, fmt.Sprintf("trait %s", t.ID), t.Reviewed)
+			check(v.File, v.ID, fmt.Sprintf("trait %s", t.ID), t.Reviewed)
+		}
+		for _, p := range []*catalog.Pricing{v.Pricing, v.CloudPricing} {
+			if p != nil {
+				check(v.File, v.ID, "price list", p.AsOf)
+			}
 		}
 	}
 	out.Sort()

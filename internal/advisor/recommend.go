@@ -1,18 +1,14 @@
 package advisor
 
 import (
+	"fmt"
+	"math"
+	"slices"
 	"sort"
-	"strings"
 
 	"github.com/ciamadvisor/advisor/internal/catalog"
 	"github.com/ciamadvisor/advisor/internal/questionnaire"
 	"github.com/ciamadvisor/advisor/internal/rules"
-)
-
-// Limits on the size of a recommendation, so a buyer gets a path and a shortlist they can use.
-const (
-	MaxReadingPath = 12 // guides; the lowest-priority ones are dropped beyond this
-	ShortlistSize  = 3  // the guide site's "two or three real candidates"
 )
 
 // Reason is a sentence a buyer reads, with the rule that produced it.
@@ -23,19 +19,26 @@ type Reason struct {
 
 // Recommendation is the advisor's answer. Its JSON form is a public contract.
 type Recommendation struct {
-	Architecture Choice                 `json:"architecture"`
-	Approach     Choice                 `json:"approach"`
-	ReadingPath  []PathEntry            `json:"reading_path"`
-	Shortlist    []VendorPick           `json:"shortlist"`
-	AlsoViable   []VendorPick           `json:"also_viable"`
-	Eliminated   []Elimination          `json:"eliminated"`
-	Cost         CostProjection         `json:"cost"`
-	Warnings     []Warning              `json:"warnings"`
-	NextSteps    []NextStep             `json:"next_steps"`
-	Answers      questionnaire.Answers  `json:"answers"`
-	Notices      []questionnaire.Notice `json:"notices"`
-	Trace        []rules.TraceEntry     `json:"trace,omitempty"`
-	Versions     Versions               `json:"versions"`
+	Architecture    Choice                 `json:"architecture"`
+	Approach        Choice                 `json:"approach"`
+	Leader          *Leader                `json:"leader"`
+	TieBreak        string                 `json:"tie_break,omitempty"`
+	Shortlist       []VendorPick           `json:"shortlist"`
+	IfYouBuy        []VendorPick           `json:"if_you_buy,omitempty"`
+	Stay            *Stay                  `json:"stay,omitempty"`
+	AlsoViable      []VendorPick           `json:"also_viable"`
+	Eliminated      []Elimination          `json:"eliminated"`
+	Comparison      Comparison             `json:"comparison"`
+	Cost            CostProjection         `json:"cost"`
+	Counterfactuals []Counterfactual       `json:"counterfactuals"`
+	Warnings        []Warning              `json:"warnings"`
+	NextSteps       []NextStep             `json:"next_steps"`
+	ReadingPath     []PathEntry            `json:"reading_path"`
+	FurtherReading  []PathEntry            `json:"further_reading"`
+	Answers         questionnaire.Answers  `json:"answers"`
+	Notices         []questionnaire.Notice `json:"notices"`
+	Trace           []rules.TraceEntry     `json:"trace,omitempty"`
+	Versions        Versions               `json:"versions"`
 }
 
 // Choice is the chosen architecture or approach with its reasons and the runner-up.
@@ -56,28 +59,42 @@ type RunnerUp struct {
 	Why   []Reason `json:"why"`
 }
 
-// PathEntry is one guide on the reading path.
-type PathEntry struct {
-	Slug     string `json:"slug"`
-	Title    string `json:"title"`
-	URL      string `json:"url"`
-	Step     string `json:"step"`
-	Reason   string `json:"reason"`
-	Rule     string `json:"rule"`
-	Minutes  int    `json:"minutes"`
-	Verified bool   `json:"verified"`
-	priority int
+// Leader is the first vendor of the ranking and why it is first.
+type Leader struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	WhyFirst string `json:"why_first"`
+	Margin   int    `json:"margin"` // fit points over the runner-up
+	RunnerUp string `json:"runner_up,omitempty"`
 }
 
-// VendorPick is a vendor that survived the hard constraints.
+// VendorPick is a vendor that survived the hard constraints, ranked.
 type VendorPick struct {
-	ID       string   `json:"id"`
-	Name     string   `json:"name"`
-	Type     string   `json:"type"`
-	Score    float64  `json:"score"`
-	Why      []Reason `json:"why"`
-	Concerns []Reason `json:"concerns"`
-	Check    []Reason `json:"check"`
+	Rank         int                `json:"rank"`
+	ID           string             `json:"id"`
+	Name         string             `json:"name"`
+	Type         string             `json:"type"`
+	TypeLabel    string             `json:"type_label"`
+	Fit          int                `json:"fit"`         // 0-100
+	Confidence   float64            `json:"confidence"`  // share of the asked-for facts that are known
+	Unconfirmed  int                `json:"unconfirmed"` // hard requirements whose fact is unknown
+	Incumbent    bool               `json:"incumbent"`
+	Approachable bool               `json:"fits_approach"` // can be bought or run the way the approach says
+	Cost         catalog.VendorCost `json:"cost"`
+	Why          []Reason           `json:"why"`
+	Concerns     []Reason           `json:"concerns"`
+	Check        []Reason           `json:"check"`
+	Behind       string             `json:"behind,omitempty"` // why it trails the leader, for the finalists after it
+}
+
+// Stay is the option of keeping the platform the buyer runs today.
+type Stay struct {
+	ID     string              `json:"id"`
+	Name   string              `json:"name"`
+	Viable bool                `json:"viable"`
+	Rank   int                 `json:"rank,omitempty"` // its place in the ranking, when viable
+	Why    []Reason            `json:"why"`
+	Cost   *catalog.VendorCost `json:"cost,omitempty"`
 }
 
 // Elimination is a vendor knocked out by a hard constraint.
@@ -104,54 +121,173 @@ type NextStep struct {
 	Playbook *catalog.Playbook `json:"playbook,omitempty"`
 }
 
-// CostProjection is the three-year cost outlook per pricing model.
+// CostProjection is the three-year outlook: the users priced, the chosen path's alternatives
+// (self-hosting and building) and the generic bands that stand in for unpublished prices.
 type CostProjection struct {
 	MAUNow     int                `json:"mau_now"`
 	MAU12m     int                `json:"mau_12m"`
 	MAU24m     int                `json:"mau_24m"`
 	MAU36m     int                `json:"mau_36m"`
 	Registered int                `json:"registered_users"`
+	Assumed    []string           `json:"assumed"` // question IDs whose values the projection assumed
 	Escalator  catalog.Range      `json:"renewal_escalator"`
-	Models     []catalog.YearCost `json:"models"`
+	Budget     *float64           `json:"budget_annual_usd"`
+	SelfHost   catalog.YearCost   `json:"self_host"`
+	Build      catalog.YearCost   `json:"build"`
+	Models     []catalog.YearCost `json:"models"` // the generic bands
 	Note       string             `json:"note"`
 }
 
-// Recommend runs the rules over validated answers and assembles the recommendation.
-func (a *Advisor) Recommend(answers questionnaire.Answers, notices []questionnaire.Notice, trace bool) (*Recommendation, error) {
+// decision is what the result turns on: the rules' outcome, the architecture, the approach and
+// the ranked vendors. Counterfactuals recompute only this.
+type decision struct {
+	out      *rules.Outcome
+	arch     Choice
+	approach Choice
+	ranked   []*candidate // survivors, best first
+	gone     []*candidate
+	possible float64
+	tieBreak string
+}
+
+// leader is the first ranked vendor that fits the approach, or nil.
+func (d *decision) leader() *candidate {
+	if len(d.ranked) > 0 && d.ranked[0].approachable {
+		return d.ranked[0]
+	}
+	return nil
+}
+
+// decide evaluates the rules and ranks: answers → rules → architecture → vendor fit →
+// approach (with the cost comparison) → ranking.
+func (a *Advisor) decide(answers questionnaire.Answers, trace bool) (*decision, error) {
 	out, err := a.Rules.Evaluate(answers, trace)
 	if err != nil {
 		return nil, err
 	}
 	c := a.Catalog()
-	rec := &Recommendation{Answers: answers, Notices: notices, Trace: out.Trace, Versions: a.Versions()}
-	if rec.Notices == nil {
-		rec.Notices = []questionnaire.Notice{}
-	}
-
-	archIDs := make([]string, len(c.Architectures))
-	for i, x := range c.Architectures {
-		archIDs[i] = x.ID
-	}
-	rec.Architecture = choose(out.Fired, archIDs, func(r *rules.Rule) map[string]float64 { return r.Architecture },
+	d := &decision{out: out}
+	d.arch = choose(out.Fired, ids(c.Architectures, func(x *catalog.Architecture) string { return x.ID }),
+		func(r *rules.Rule) map[string]float64 { return r.Architecture }, nil,
 		func(id string) (string, string) { x := c.Architecture(id); return x.Title, x.Summary })
-	apIDs := make([]string, len(c.Approaches))
-	for i, x := range c.Approaches {
-		apIDs[i] = x.ID
-	}
-	rec.Approach = choose(out.Fired, apIDs, func(r *rules.Rule) map[string]float64 { return r.Approach },
-		func(id string) (string, string) { x := c.Approach(id); return x.Title, x.Summary })
+	arch := c.Architecture(d.arch.ID)
 
-	rec.ReadingPath = a.readingPath(out.Fired)
-	rec.Shortlist, rec.AlsoViable, rec.Eliminated = vendors(c, out)
-	rec.Warnings = warnings(out.Fired)
-	rec.NextSteps = nextSteps(c, out.Fired)
-	rec.Cost = costProjection(c, out)
-	return rec, nil
+	platform, _ := answers["current_platform"].(string)
+	cands, possible := score(c, out, arch, platform)
+	d.possible = possible
+	needs := a.needs(answers)
+	for _, cd := range cands {
+		if len(cd.knocked) > 0 {
+			d.gone = append(d.gone, cd)
+			continue
+		}
+		cd.cost = c.Cost.ForVendor(cd.v, out.Usage, needs, cd.incumbent, out.ByModel)
+		d.ranked = append(d.ranked, cd)
+	}
+
+	extra := a.costPoints(answers, out, d.ranked)
+	d.approach = choose(out.Fired, ids(c.Approaches, func(x *catalog.Approach) string { return x.ID }),
+		func(r *rules.Rule) map[string]float64 { return r.Approach }, extra,
+		func(id string) (string, string) { x := c.Approach(id); return x.Title, x.Summary })
+	if d.approach.ID == "self-host-open-source" {
+		needs.SelfHosted = true
+		for _, cd := range d.ranked {
+			cd.cost = c.Cost.ForVendor(cd.v, out.Usage, needs, cd.incumbent, out.ByModel)
+		}
+	}
+	for _, cd := range d.ranked {
+		cd.approachable = fitsApproach(cd.v, d.approach.ID)
+	}
+	slices.SortFunc(d.ranked, less)
+	if len(d.ranked) > 1 {
+		d.tieBreak = tieBreak(d.ranked[0], d.ranked[1])
+	}
+	return d, nil
 }
 
-// choose sums the points each fired rule gives and picks the highest; ties go to the ID listed
-// first in the catalogue.
-func choose(fired []*rules.Rule, ids []string, points func(*rules.Rule) map[string]float64, describe func(string) (string, string)) Choice {
+func boolOrder(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return -1
+	}
+	return 1
+}
+
+// needs reads from the answers what a vendor's price must include.
+func (a *Advisor) needs(answers questionnaire.Answers) catalog.Needs {
+	c := a.Catalog()
+	n := catalog.Needs{AddOns: map[string]bool{}}
+	for _, q := range []string{"must_haves", "constraints"} {
+		list, _ := answers[q].([]string)
+		for _, v := range list {
+			n.AddOns[v] = true
+		}
+	}
+	if shape, _ := answers["identity_shape"].(string); shape == "b2b" || shape == "b2b2c" {
+		n.AddOns["organizations"] = true
+	}
+	if sso, _ := answers["enterprise_sso"].(string); sso != "" {
+		n.Connections = c.Cost.Connections[sso]
+	}
+	if n.AddOns["enterprise_sso"] {
+		n.Connections = max(n.Connections, c.Cost.Connections["now"])
+	}
+	if n.Connections > 0 {
+		n.AddOns["enterprise_sso"] = true
+	}
+	if n.AddOns["self_host"] || n.AddOns["sovereignty"] {
+		n.SelfHosted = true
+	}
+	platform, _ := answers["current_platform"].(string)
+	n.Migrating = platform != "" && platform != "none"
+	return n
+}
+
+// costPoints is the approach step that compares prices: when the team can run the service
+// and self-hosting over three years costs less than the cheapest viable managed vendor with a
+// public price, self-hosting earns points.
+func (a *Advisor) costPoints(answers questionnaire.Answers, out *rules.Outcome, ranked []*candidate) []approachPoints {
+	canRun, _ := answers["can_operate_infra"].(bool)
+	if !canRun {
+		return nil
+	}
+	var cheapest *candidate
+	for _, cd := range ranked {
+		if cd.cost.Basis == catalog.BasisListPrice && cd.v.Facts["managed"].Value == catalog.Yes &&
+			(cheapest == nil || cd.cost.ThreeYear.Mid() < cheapest.cost.ThreeYear.Mid()) {
+			cheapest = cd
+		}
+	}
+	own := out.ByModel["self_host"]
+	if cheapest == nil || own.Total.High >= cheapest.cost.ThreeYear.Low {
+		return nil
+	}
+	return []approachPoints{{ID: "self-host-open-source", Points: a.Catalog().Ranking.SelfHostCheaperPoints,
+		Reason: Reason{Rule: ruleCostOwn, Text: fmt.Sprintf(
+			"Your team can run the service, and self-hosting (%s over three years) costs less than the cheapest viable managed vendor with a public price, %s (%s).",
+			MoneyRange(own.Total.Low, own.Total.High), cheapest.v.Name, MoneyRange(cheapest.cost.ThreeYear.Low, cheapest.cost.ThreeYear.High))}}}
+}
+
+// approachPoints are points a built-in step gives an approach, with its reason.
+type approachPoints struct {
+	ID     string
+	Points float64
+	Reason Reason
+}
+
+func ids[T any](list []*T, id func(*T) string) []string {
+	out := make([]string, len(list))
+	for i, x := range list {
+		out[i] = id(x)
+	}
+	return out
+}
+
+// choose sums the points each fired rule (and any built-in step) gives and picks the highest;
+// ties go to the ID listed first in the catalogue.
+func choose(fired []*rules.Rule, ids []string, points func(*rules.Rule) map[string]float64, extra []approachPoints, describe func(string) (string, string)) Choice {
 	score := map[string]float64{}
 	why := map[string][]Reason{}
 	for _, r := range fired {
@@ -161,6 +297,10 @@ func choose(fired []*rules.Rule, ids []string, points func(*rules.Rule) map[stri
 				why[id] = append(why[id], Reason{Text: r.Because, Rule: r.ID})
 			}
 		}
+	}
+	for _, x := range extra {
+		score[x.ID] += x.Points
+		why[x.ID] = append(why[x.ID], x.Reason)
 	}
 	order := append([]string(nil), ids...)
 	sort.SliceStable(order, func(i, j int) bool { return score[order[i]] > score[order[j]] })
@@ -175,112 +315,96 @@ func choose(fired []*rules.Rule, ids []string, points func(*rules.Rule) map[stri
 	return ch
 }
 
-func (a *Advisor) readingPath(fired []*rules.Rule) []PathEntry {
-	q, c := a.Questionnaire(), a.Catalog()
-	stepIndex := map[string]int{}
-	for i, s := range q.Steps {
-		stepIndex[s.ID] = i
+// recommend assembles the whole result from a decision.
+func (a *Advisor) recommend(answers questionnaire.Answers, notices []questionnaire.Notice, trace bool) (*Recommendation, *decision, error) {
+	d, err := a.decide(answers, trace)
+	if err != nil {
+		return nil, nil, err
 	}
-	bySlug := map[string]*PathEntry{}
-	var path []*PathEntry
-	for _, r := range fired {
-		for _, g := range r.Guides {
-			reason := g.Reason
-			if reason == "" {
-				reason = r.Because
-			}
-			e := &PathEntry{Slug: g.Slug, Step: g.Step, Reason: reason, Rule: r.ID, priority: g.Priority}
-			old := bySlug[g.Slug]
-			if old == nil {
-				bySlug[g.Slug] = e
-				path = append(path, e)
-				continue
-			}
-			// A guide named twice stays once, at its earliest step and highest priority.
-			if stepIndex[e.Step] < stepIndex[old.Step] || (e.Step == old.Step && e.priority > old.priority) {
-				*old = *e
+	c := a.Catalog()
+	out := d.out
+	rec := &Recommendation{Architecture: d.arch, Approach: d.approach, TieBreak: d.tieBreak,
+		Answers: answers, Notices: notices, Trace: out.Trace, Versions: a.Versions(),
+		Counterfactuals: []Counterfactual{}, Eliminated: make([]Elimination, 0, len(d.gone))}
+	if rec.Notices == nil {
+		rec.Notices = []questionnaire.Notice{}
+	}
+	arch := c.Architecture(d.arch.ID)
+
+	n := c.Ranking.Finalists
+	var ranked, rest []VendorPick
+	for i, cd := range d.ranked {
+		p := pick(c, out, cd, arch, d.possible)
+		p.Rank, p.Approachable = i+1, cd.approachable
+		if i < n && cd.approachable {
+			ranked = append(ranked, p)
+		} else {
+			rest = append(rest, p)
+		}
+		if cd.incumbent {
+			cost := cd.cost
+			rec.Stay = &Stay{ID: cd.v.ID, Name: cd.v.Name, Viable: true, Rank: i + 1, Cost: &cost,
+				Why: []Reason{{Text: fmt.Sprintf("%s meets every hard constraint you named, and staying needs no migration.", cd.v.Name), Rule: ruleNoMigration}}}
+		}
+	}
+	rec.Shortlist, rec.AlsoViable = nonNilPicks(ranked), nonNilPicks(rest)
+	if lead := d.leader(); lead != nil {
+		rec.Leader = &Leader{ID: lead.v.ID, Name: lead.v.Name, WhyFirst: lead.v.Name + " is the only vendor left."}
+		for _, cd := range d.ranked {
+			if cd != lead && cd.approachable {
+				rec.Leader.WhyFirst = whyFirst(out, lead, cd, arch)
+				rec.Leader.Margin = fitOf(lead.points, d.possible) - fitOf(cd.points, d.possible)
+				rec.Leader.RunnerUp = cd.v.ID
+				break
 			}
 		}
 	}
-	if len(path) > MaxReadingPath {
-		sort.SliceStable(path, func(i, j int) bool { return path[i].priority > path[j].priority })
-		path = path[:MaxReadingPath]
-	}
-	sort.SliceStable(path, func(i, j int) bool {
-		a, b := path[i], path[j]
-		if stepIndex[a.Step] != stepIndex[b.Step] {
-			return stepIndex[a.Step] < stepIndex[b.Step]
+	if lead := d.leader(); lead != nil {
+		for i := 1; i < len(rec.Shortlist); i++ {
+			rec.Shortlist[i].Behind = behind(out, lead, d.ranked[i], arch)
 		}
-		return a.priority > b.priority
-	})
-	out := make([]PathEntry, len(path))
-	for i, e := range path {
-		g := c.Guide(e.Slug)
-		e.Title, e.URL, e.Minutes, e.Verified = g.Title, g.URL, g.Minutes, g.Verified
-		out[i] = *e
 	}
-	return out
+	if d.approach.ID == "build" {
+		// A build result recommends no vendor; the ranking stays as a separate "if you buy".
+		rec.IfYouBuy, rec.Shortlist, rec.Leader = rec.Shortlist, []VendorPick{}, nil
+	}
+	for _, cd := range d.gone {
+		texts := make([]string, len(cd.knocked))
+		for i, r := range cd.knocked {
+			texts[i] = r.Text
+		}
+		rec.Eliminated = append(rec.Eliminated, Elimination{ID: cd.v.ID, Name: cd.v.Name,
+			Reason: joinSentences(texts), Rule: cd.knocked[0].Rule, Reasons: cd.knocked})
+		if cd.incumbent {
+			rec.Stay = &Stay{ID: cd.v.ID, Name: cd.v.Name, Viable: false, Why: cd.knocked}
+		}
+	}
+	rec.Comparison = a.comparison(answers, rec)
+	rec.Cost = costProjection(c, out, answers)
+	rec.Warnings = warnings(out.Fired)
+	rec.NextSteps = nextSteps(c, out.Fired, rec)
+	a.checkBudget(answers, rec)
+	a.checkTimeline(answers, rec)
+	rec.ReadingPath, rec.FurtherReading = a.readingPath(out.Fired)
+	return rec, d, nil
 }
 
-func vendors(c *catalog.Catalog, out *rules.Outcome) (short, also []VendorPick, gone []Elimination) {
-	picks := make([]VendorPick, 0, len(c.Vendors))
-	gone = []Elimination{}
-	for i, v := range c.Vendors {
-		// Size each list exactly first: this runs for every vendor on every request.
-		var nWhy, nConcern, nCheck, nKnock int
-		for _, vv := range out.Vendors {
-			e := vv.Rule.Vendors
-			switch res := vv.Results[i]; {
-			case res == catalog.No && e.Hard:
-				nKnock++
-			case res == catalog.No && e.Fail != "":
-				nConcern++
-			case res == catalog.Unknown:
-				nCheck++
-			case res == catalog.Yes && e.Pass != "":
-				nWhy++
-			}
+func joinSentences(texts []string) string {
+	s := ""
+	for i, t := range texts {
+		if i > 0 {
+			s += " "
 		}
-		if nKnock > 0 {
-			knocked := make([]Reason, 0, nKnock)
-			texts := make([]string, 0, nKnock)
-			for _, vv := range out.Vendors {
-				if e := vv.Rule.Vendors; vv.Results[i] == catalog.No && e.Hard {
-					knocked = append(knocked, Reason{Text: e.Fail, Rule: vv.Rule.ID})
-					texts = append(texts, e.Fail)
-				}
-			}
-			gone = append(gone, Elimination{ID: v.ID, Name: v.Name, Reason: strings.Join(texts, " "), Rule: knocked[0].Rule, Reasons: knocked})
-			continue
-		}
-		p := VendorPick{ID: v.ID, Name: v.Name, Type: v.Type,
-			Why: make([]Reason, 0, nWhy), Concerns: make([]Reason, 0, nConcern), Check: make([]Reason, 0, nCheck)}
-		for _, vv := range out.Vendors {
-			e, id := vv.Rule.Vendors, vv.Rule.ID
-			switch vv.Results[i] {
-			case catalog.No:
-				p.Score -= e.Weight
-				if e.Fail != "" {
-					p.Concerns = append(p.Concerns, Reason{Text: e.Fail, Rule: id})
-				}
-			case catalog.Unknown:
-				if !hasText(p.Check, e.Unsure) {
-					p.Check = append(p.Check, Reason{Text: e.Unsure, Rule: id})
-				}
-			case catalog.Yes:
-				if !e.Hard {
-					p.Score += e.Weight
-				}
-				if e.Pass != "" && !hasText(p.Why, e.Pass) {
-					p.Why = append(p.Why, Reason{Text: e.Pass, Rule: id})
-				}
-			}
-		}
-		picks = append(picks, p)
+		s += t
 	}
-	sort.SliceStable(picks, func(i, j int) bool { return picks[i].Score > picks[j].Score })
-	n := min(ShortlistSize, len(picks))
-	return picks[:n:n], picks[n:], gone
+	return s
+}
+
+func nonNilPicks(p []VendorPick) []VendorPick {
+	if p == nil {
+		return []VendorPick{}
+	}
+	return p
 }
 
 func warnings(fired []*rules.Rule) []Warning {
@@ -299,16 +423,40 @@ func warnings(fired []*rules.Rule) []Warning {
 	return out
 }
 
-func nextSteps(c *catalog.Catalog, fired []*rules.Rule) []NextStep {
+// addWarning inserts a warning of a built-in step in severity order.
+func (rec *Recommendation) addWarning(w Warning) {
+	rank := func(sev string) int { return slices.Index(rules.Severities, sev) }
+	i := len(rec.Warnings)
+	for j, x := range rec.Warnings {
+		if rank(x.Severity) > rank(w.Severity) {
+			i = j
+			break
+		}
+	}
+	rec.Warnings = slices.Insert(rec.Warnings, i, w)
+}
+
+// nextSteps lists the fired rules' playbooks and steps that fit the result: a rule's steps
+// only under the approaches it names, a playbook only under its approaches, and a migration
+// playbook only when its destination is a finalist.
+func nextSteps(c *catalog.Catalog, fired []*rules.Rule, rec *Recommendation) []NextStep {
 	out := []NextStep{}
 	seen := map[string]bool{}
+	finalist := map[string]bool{}
+	for _, p := range rec.Shortlist {
+		finalist[p.ID] = true
+	}
 	for _, r := range fired {
+		if len(r.ForApproach) > 0 && !slices.Contains(r.ForApproach, rec.Approach.ID) {
+			continue
+		}
 		for _, id := range r.Playbooks {
-			if seen["playbook:"+id] {
+			pb := c.Playbook(id)
+			if seen["playbook:"+id] || !slices.Contains(pb.Approaches, rec.Approach.ID) ||
+				(pb.Destination != "" && !finalist[pb.Destination]) {
 				continue
 			}
 			seen["playbook:"+id] = true
-			pb := c.Playbook(id)
 			out = append(out, NextStep{Text: "Follow the playbook: " + pb.Title, Rule: r.ID, Playbook: pb})
 		}
 		for _, s := range r.NextSteps {
@@ -321,26 +469,86 @@ func nextSteps(c *catalog.Catalog, fired []*rules.Rule) []NextStep {
 	return out
 }
 
-func costProjection(c *catalog.Catalog, out *rules.Outcome) CostProjection {
-	env := out.Env
-	mau := env["mau_now"].(int)
-	g := env["growth_factor"].(float64)
-	return CostProjection{
-		MAUNow: mau, MAU12m: int(float64(mau) * g), MAU24m: int(float64(mau) * g * g), MAU36m: int(float64(mau) * g * g * g),
-		Registered: int(env["registered_now"].(float64)),
-		Escalator:  c.Cost.RenewalEscalator, Models: out.Cost, Note: c.Cost.Note,
+// pathCost is the three-year cost of what the result recommends: the leader's, or building.
+func (rec *Recommendation) pathCost() (catalog.Range, string) {
+	if rec.Approach.ID == "build" {
+		return rec.Cost.Build.Total, "building in-house"
+	}
+	for _, p := range rec.Shortlist {
+		if rec.Leader != nil && p.ID == rec.Leader.ID {
+			return p.Cost.ThreeYear, p.Name
+		}
+	}
+	return catalog.Range{}, ""
+}
+
+// checkBudget compares the buyer's yearly budget with the recommended path's yearly cost.
+func (a *Advisor) checkBudget(answers questionnaire.Answers, rec *Recommendation) {
+	budget, ok := answers["budget_annual_usd"].(float64)
+	total, what := rec.pathCost()
+	if !ok || what == "" {
+		return
+	}
+	yearly := catalog.Range{Low: total.Low / 3, High: total.High / 3}
+	switch {
+	case budget < yearly.Low:
+		rec.addWarning(Warning{ID: "budget-short", Severity: "warning", Rule: ruleBudget, Text: fmt.Sprintf(
+			"Your identity budget of %s a year is below the %s a year that %s is likely to cost on average over three years. Negotiate, revisit the must-haves that need a higher plan, or raise the budget.",
+			Money(budget), MoneyRange(yearly.Low, yearly.High), what)})
+	case budget < yearly.High:
+		rec.addWarning(Warning{ID: "budget-tight", Severity: "info", Rule: ruleBudget, Text: fmt.Sprintf(
+			"Your budget of %s a year covers the low estimate for %s (%s a year) but not the high one; ask for a renewal cap.",
+			Money(budget), what, MoneyRange(yearly.Low, yearly.High))})
 	}
 }
 
-// hasText reports whether a reason with the same sentence is already listed: two rules that
-// test the same fact (say, SCIM for large customers and SCIM as a must-have) say it once.
-func hasText(rs []Reason, text string) bool {
-	for _, r := range rs {
-		if r.Text == text {
-			return true
+// checkTimeline compares the go-live date with the longest playbook the result carries.
+func (a *Advisor) checkTimeline(answers questionnaire.Answers, rec *Recommendation) {
+	weeks, ok := answers["go_live_weeks"].(int)
+	if !ok {
+		return
+	}
+	var longest *catalog.Playbook
+	for _, s := range rec.NextSteps {
+		if s.Playbook != nil && (longest == nil || s.Playbook.Days() > longest.Days()) {
+			longest = s.Playbook
 		}
 	}
-	return false
+	if longest == nil || weeks*7 >= longest.Days() {
+		return
+	}
+	rec.addWarning(Warning{ID: "timeline-too-short", Severity: "warning", Rule: ruleTimeline, Text: fmt.Sprintf(
+		"You plan to go live in %d weeks, but the %s playbook alone takes about %d weeks. Move the date, cut scope, or plan a phased cutover.",
+		weeks, longest.Title, int(math.Ceil(float64(longest.Days())/7)))})
+}
+
+func costProjection(c *catalog.Catalog, out *rules.Outcome, answers questionnaire.Answers) CostProjection {
+	env := out.Env
+	mau := env["mau_now"].(int)
+	g := env["growth_factor"].(float64)
+	at := func(years float64) int { return int(math.Round(float64(mau) * math.Pow(g, years))) }
+	byModel := out.ByModel
+	p := CostProjection{
+		MAUNow: mau, MAU12m: at(1), MAU24m: at(2), MAU36m: at(3),
+		Registered: int(math.Round(env["registered_now"].(float64))),
+		Assumed:    []string{},
+		Escalator:  c.Cost.RenewalEscalator, Note: c.Cost.Note,
+		SelfHost: byModel["self_host"], Build: byModel["build"],
+	}
+	for _, m := range out.Cost {
+		if m.Model != "self_host" && m.Model != "build" {
+			p.Models = append(p.Models, m)
+		}
+	}
+	for _, q := range []string{"mau_growth_pct", "registered_users", "budget_annual_usd"} {
+		if _, ok := answers[q]; !ok {
+			p.Assumed = append(p.Assumed, q)
+		}
+	}
+	if b, ok := answers["budget_annual_usd"].(float64); ok {
+		p.Budget = &b
+	}
+	return p
 }
 
 func nonNil(r []Reason) []Reason {

@@ -67,6 +67,7 @@ type Catalog struct {
 	Vendors       []*Vendor
 	Playbooks     []*Playbook
 	Cost          *CostModel
+	Ranking       *Ranking
 
 	guides map[string]*Guide
 }
@@ -159,6 +160,11 @@ type Playbook struct {
 	Summary       string   `yaml:"summary" json:"summary"`
 	Prerequisites []string `yaml:"prerequisites" json:"prerequisites"`
 	Phases        []Phase  `yaml:"phases" json:"phases"`
+	// Approaches the playbook fits; a result only carries playbooks of its approach.
+	Approaches []string `yaml:"approaches" json:"approaches"`
+	// Destination is the vendor a migration playbook moves to; such a playbook is offered only
+	// when that vendor is a finalist.
+	Destination string `yaml:"destination" json:"destination,omitempty"`
 }
 
 // Phase is one phase of a playbook.
@@ -203,23 +209,30 @@ func Load(fsys fs.FS, prefix string) (*Catalog, error) {
 		Approaches    []*Approach     `yaml:"approaches"`
 	}
 	read("catalog/architectures.yaml", &arch)
-	var vendors struct {
-		Vendors []*Vendor `yaml:"vendors"`
+	vendorFiles, _ := fs.Glob(fsys, "catalog/vendors/*.yaml")
+	if len(vendorFiles) == 0 {
+		errs.Add(prefix+"catalog/vendors/", 0, 0, "", "no vendor profiles (catalog/vendors/*.yaml) found")
 	}
-	read("catalog/vendors.yaml", &vendors)
+	for _, name := range vendorFiles {
+		v := &Vendor{File: prefix + name}
+		read(name, v)
+		c.Vendors = append(c.Vendors, v)
+	}
 	var playbooks struct {
 		Playbooks []*Playbook `yaml:"playbooks"`
 	}
 	read("catalog/playbooks.yaml", &playbooks)
 	var cost CostModel
 	read("catalog/cost.yaml", &cost)
+	var ranking Ranking
+	read("catalog/ranking.yaml", &ranking)
 	if len(errs) > 0 {
 		return nil, errs.Err()
 	}
 
 	c.GuideBaseURL, c.Guides = guides.BaseURL, guides.Guides
 	c.Architectures, c.Approaches = arch.Architectures, arch.Approaches
-	c.Vendors, c.Playbooks, c.Cost = vendors.Vendors, playbooks.Playbooks, &cost
+	c.Playbooks, c.Cost, c.Ranking = playbooks.Playbooks, &cost, &ranking
 	c.check(prefix, &errs)
 	return c, errs.Err()
 }
@@ -253,8 +266,8 @@ func (c *Catalog) check(prefix string, errs *diag.List) {
 			errs.Add(af, 0, 0, a.ID, "architecture needs source and reviewed")
 		}
 		for _, t := range a.VendorTypes {
-			if !VendorTypes[t] {
-				errs.Add(af, 0, 0, a.ID, "unknown vendor type %q (want one of %s)", t, typeList())
+			if VendorTypes[t] == "" {
+				errs.Add(af, 0, 0, a.ID, "unknown vendor type %q (want one of %s)", t, keyList(VendorTypes))
 			}
 		}
 	}
@@ -282,8 +295,22 @@ func (c *Catalog) check(prefix string, errs *diag.List) {
 				errs.Add(pf, 0, 0, p.ID, "phase %q needs days > 0", ph.Name)
 			}
 		}
+		if len(p.Approaches) == 0 {
+			errs.Add(pf, 0, 0, p.ID, "playbook needs approaches: the approaches it fits")
+		}
+		for _, a := range p.Approaches {
+			if c.Approach(a) == nil {
+				errs.Add(pf, 0, 0, p.ID, "approach %q is not in catalog/architectures.yaml", a)
+			}
+		}
 	}
 
-	c.checkVendors(prefix+"catalog/vendors.yaml", errs)
+	c.checkVendors(errs)
+	for _, p := range c.Playbooks {
+		if p.Destination != "" && c.Vendor(p.Destination) == nil {
+			errs.Add(pf, 0, 0, p.ID, "destination %q is not a vendor in catalog/vendors/", p.Destination)
+		}
+	}
 	c.Cost.check(prefix+"catalog/cost.yaml", errs)
+	c.Ranking.check(prefix+"catalog/ranking.yaml", errs)
 }

@@ -23,6 +23,7 @@ type Config struct {
 	Strict      bool          `mapstructure:"strict"`
 	MaxAgeDays  int           `mapstructure:"max-age-days"`
 	Coverage    bool          `mapstructure:"coverage"`
+	Report      bool          `mapstructure:"report"`
 	MinCoverage float64       `mapstructure:"min-coverage"`
 	Addr        string        `mapstructure:"addr"`
 	Database    string        `mapstructure:"database"`

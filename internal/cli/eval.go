@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -42,7 +43,7 @@ func evalCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return Render(cmd.OutOrStdout(), rec, cfg.Format)
+			return Render(cmd.OutOrStdout(), rec, a.Questionnaire(), cfg.Format, time.Now().Format("2 January 2006"))
 		},
 	}
 	cmd.Flags().String("answers", "", "JSON file of answers keyed by question ID, or - for standard input")
@@ -71,10 +72,14 @@ func readAnswers(name string, stdin io.Reader) ([]byte, error) {
 	return data, nil
 }
 
-// Evaluate validates JSON answers and recommends. Invalid answers are a usage error (exit 2)
-// listing every problem by question ID.
+// Evaluate validates JSON answers and recommends, with counterfactuals. Invalid answers are a
+// usage error (exit 2) listing every problem by question ID.
 func Evaluate(a *advisor.Advisor, data []byte, explain bool) (*advisor.Recommendation, error) {
-	answers, notices, err := a.Questionnaire().ParseJSON(data)
+	raw, err := questionnaire.DecodeJSON(data)
+	var rec *advisor.Recommendation
+	if err == nil {
+		rec, err = a.Evaluate(raw, advisor.Options{Explain: explain, Counterfactuals: true})
+	}
 	var ve *questionnaire.ValidationError
 	if errors.As(err, &ve) {
 		lines := make([]string, len(ve.Problems))
@@ -83,17 +88,14 @@ func Evaluate(a *advisor.Advisor, data []byte, explain bool) (*advisor.Recommend
 		}
 		return nil, usageError(fmt.Errorf("invalid answers:\n%s", strings.Join(lines, "\n")))
 	}
-	if err != nil {
-		return nil, err
-	}
-	return a.Recommend(answers, notices, explain)
+	return rec, err
 }
 
-// Render writes rec in format (json, markdown or text).
-func Render(w io.Writer, rec *advisor.Recommendation, format string) error {
+// Render writes rec in format (json, markdown or text). date heads the Markdown report.
+func Render(w io.Writer, rec *advisor.Recommendation, q *questionnaire.Questionnaire, format, date string) error {
 	switch format {
 	case "markdown":
-		return advisor.Markdown(w, rec)
+		return advisor.Markdown(w, rec, q, date)
 	case "text":
 		return advisor.Text(w, rec)
 	}

@@ -32,8 +32,13 @@ func testCmd() *cobra.Command {
 			for _, s := range list {
 				res := scenario.Run(a, s)
 				results = append(results, res)
+				if cfg.Report && res.Rec != nil {
+					fmt.Fprintf(out, "%s\n", scenario.ReportLine(res))
+				}
 				if len(res.Failures) == 0 {
-					fmt.Fprintf(out, "PASS %s\n", s.Name)
+					if !cfg.Report {
+						fmt.Fprintf(out, "PASS %s\n", s.Name)
+					}
 					continue
 				}
 				failed++
@@ -64,6 +69,7 @@ func testCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().Bool("coverage", false, "list rules that no scenario fires")
+	cmd.Flags().Bool("report", false, "print one line per scenario: architecture, approach, top three with fit, three-year cost of the first")
 	cmd.Flags().Float64("min-coverage", 0, "fail when fewer than this percentage of rules fire in some scenario")
 	return cmd
 }

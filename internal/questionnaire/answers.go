@@ -359,3 +359,24 @@ func (q *Questionnaire) FromForm(form map[string][]string, step string) map[stri
 	}
 	return raw
 }
+
+// Prune drops, in place, the answers to questions that the other answers hide, until no
+// answer is hidden; it returns the IDs it dropped.
+func (q *Questionnaire) Prune(a Answers) []string {
+	var dropped []string
+	for changed := true; changed; {
+		changed = false
+		env := q.Env(a, 0)
+		for _, qn := range q.questions {
+			if _, ok := a[qn.ID]; !ok || qn.when == nil {
+				continue
+			}
+			if ok, err := qn.visible(env); err != nil || !ok {
+				delete(a, qn.ID)
+				dropped = append(dropped, qn.ID)
+				changed = true
+			}
+		}
+	}
+	return dropped
+}

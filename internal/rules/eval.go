@@ -14,7 +14,9 @@ import (
 // saw, the rules that fired in evaluation order, and each vendor's test results.
 type Outcome struct {
 	Env     map[string]any
-	Cost    []catalog.YearCost
+	Usage   catalog.Usage      // billable users per projected year
+	Cost    []catalog.YearCost // generic bands, self-hosting and building
+	ByModel map[string]catalog.YearCost // Cost by model ID
 	Fired   []*Rule
 	Vendors []VendorVerdicts // one per fired vendor rule, in rule order
 	Trace   []TraceEntry     // every rule, when tracing was asked for
@@ -53,12 +55,13 @@ func (rs *RuleSet) Evaluate(a questionnaire.Answers, trace bool) (*Outcome, erro
 		env[d.ID] = v
 	}
 	out := &Outcome{Env: env, Fired: make([]*Rule, 0, len(rs.Rules)), Vendors: make([]VendorVerdicts, 0, rs.vendorRules)}
-	out.Cost = rs.Catalog.Cost.Project(rs.usage(env))
-	costs := make(map[string]catalog.YearCost, len(out.Cost))
+	out.Usage = rs.usage(env)
+	out.Cost = rs.Catalog.Cost.Project(out.Usage)
+	out.ByModel = make(map[string]catalog.YearCost, len(out.Cost))
 	for _, c := range out.Cost {
-		costs[c.Model] = c
+		out.ByModel[c.Model] = c
 	}
-	env["cost"] = costs
+	env["cost"] = out.ByModel
 
 	for _, r := range rs.Rules {
 		fired := true
@@ -80,8 +83,8 @@ func (rs *RuleSet) Evaluate(a questionnaire.Answers, trace bool) (*Outcome, erro
 		if r.Vendors == nil {
 			continue
 		}
-		if r.Vendors.static != nil {
-			out.Vendors = append(out.Vendors, VendorVerdicts{Rule: r, Results: r.Vendors.static})
+		if static := r.Vendors.staticResults(env); static != nil {
+			out.Vendors = append(out.Vendors, VendorVerdicts{Rule: r, Results: static})
 			continue
 		}
 		results := make([]string, len(rs.Catalog.Vendors))
@@ -115,9 +118,9 @@ func (rs *RuleSet) usage(env map[string]any) catalog.Usage {
 	growth := env["growth_factor"].(float64)
 	registered := env["registered_now"].(float64)
 	var u catalog.Usage
-	f := 1.0
+	// A year is priced at the users expected half-way through it.
 	for y := range 3 {
-		f *= growth
+		f := math.Pow(growth, float64(y)+0.5)
 		u.MAU[y] = mau * f
 		u.Registered[y] = registered * f
 	}

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"path"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -59,7 +60,11 @@ type Rule struct {
 	Warnings     []WarningEffect    `yaml:"warnings" json:"warnings,omitempty"`
 	Playbooks    []string           `yaml:"playbooks" json:"playbooks,omitempty"`
 	NextSteps    []string           `yaml:"next_steps" json:"next_steps,omitempty"`
-	Vendors      *VendorEffect      `yaml:"vendors" json:"vendors,omitempty"`
+	// ForApproach limits the rule's playbooks and next steps to results with one of these
+	// approaches (all approaches when empty): buying, self-hosting and building each have
+	// their own next steps.
+	ForApproach []string      `yaml:"for_approach" json:"for_approach,omitempty"`
+	Vendors     *VendorEffect `yaml:"vendors" json:"vendors,omitempty"`
 	File         string             `yaml:"-" json:"file"`
 	Line         int                `yaml:"-" json:"line"`
 
@@ -91,8 +96,15 @@ type VendorEffect struct {
 	Fail   string            `yaml:"fail" json:"fail,omitempty"`
 	Unsure string            `yaml:"unsure" json:"unsure,omitempty"`
 
+	// Fact is the vendor fact the test reads when it is exactly vendor.<fact>; comparisons and
+	// the leader's explanation name it.
+	Fact string `yaml:"-" json:"fact,omitempty"`
+
 	prog   *vm.Program
-	static []string // per vendor, when the test reads nothing but vendor: computed once at load
+	// static holds the verdicts per vendor, for each combination of flags' values, when the
+	// test reads nothing but vendor and those yes/no variables: computed once at load.
+	flags  []string
+	static [][]string
 }
 
 type ruleFile struct {
@@ -245,6 +257,11 @@ func (rs *RuleSet) compileRules(env map[string]any, sources map[string][]byte, e
 				add("warning %q needs id, text and a severity of %s", w.ID, strings.Join(Severities, ", "))
 			}
 		}
+		for _, id := range r.ForApproach {
+			if c.Approach(id) == nil {
+				add("for_approach: %q is not an approach in rules/catalog/architectures.yaml", id)
+			}
+		}
 		for _, p := range r.Playbooks {
 			if c.Playbook(p) == nil {
 				add("playbook %q is not in rules/catalog/playbooks.yaml", p)
@@ -272,6 +289,9 @@ func (rs *RuleSet) compileRules(env map[string]any, sources map[string][]byte, e
 				*errs = append(*errs, *d)
 			}
 			v.prog = prog
+			if key, ok := strings.CutPrefix(strings.TrimSpace(v.Test.Text), "vendor."); ok && catalog.FactLabels[key] != "" {
+				v.Fact = key
+			}
 			if d == nil {
 				if err := v.precompute(rs.Catalog.Vendors, vendorEnv); err != nil {
 					add("vendors: %v", err)
@@ -281,28 +301,69 @@ func (rs *RuleSet) compileRules(env map[string]any, sources map[string][]byte, e
 	}
 }
 
-// precompute evaluates a vendor test that reads only the vendor once per vendor, so that
-// evaluation need not run it for every request.
+// maxStaticFlags is how many yes/no variables a vendor test may read besides vendor and still
+// be computed at load, once per vendor and per combination of their values.
+const maxStaticFlags = 3
+
+// precompute evaluates a vendor test that reads only the vendor and a few yes/no variables
+// once per vendor and combination of those variables, so that evaluation need not run it for
+// every request.
 func (v *VendorEffect) precompute(vendors []*catalog.Vendor, env map[string]any) error {
+	var flags []string
 	for _, name := range identifiersIn(v.Test.Text) {
-		if name != "vendor" {
+		if name == "vendor" || slices.Contains(flags, name) {
+			continue
+		}
+		if _, ok := env[name].(bool); !ok || len(flags) == maxStaticFlags {
 			return nil
 		}
+		flags = append(flags, name)
 	}
 	var m vm.VM
-	v.static = make([]string, len(vendors))
-	for i, vendor := range vendors {
-		env["vendor"] = vendor.Env()
-		res, err := m.Run(v.prog, env)
-		if err != nil {
-			return fmt.Errorf("test fails for vendor %s: %w", vendor.ID, err)
+	table := make([][]string, 1<<len(flags))
+	saved := make([]any, len(flags))
+	for i, f := range flags {
+		saved[i] = env[f]
+	}
+	defer func() {
+		for i, f := range flags {
+			env[f] = saved[i]
 		}
-		v.static[i] = res.(string)
-		if err := checkVerdict(v.static[i]); err != nil {
-			return fmt.Errorf("test for vendor %s %w", vendor.ID, err)
+	}()
+	for combo := range table {
+		for i, f := range flags {
+			env[f] = combo&(1<<i) != 0
+		}
+		table[combo] = make([]string, len(vendors))
+		for i, vendor := range vendors {
+			env["vendor"] = vendor.Env()
+			res, err := m.Run(v.prog, env)
+			if err != nil {
+				return fmt.Errorf("test fails for vendor %s: %w", vendor.ID, err)
+			}
+			table[combo][i] = res.(string)
+			if err := checkVerdict(table[combo][i]); err != nil {
+				return fmt.Errorf("test for vendor %s %w", vendor.ID, err)
+			}
 		}
 	}
+	v.flags, v.static = flags, table
 	return nil
+}
+
+// staticResults returns the precomputed verdicts for the flags' values in env, or nil when the
+// test must run per request.
+func (v *VendorEffect) staticResults(env map[string]any) []string {
+	if v.static == nil {
+		return nil
+	}
+	combo := 0
+	for i, f := range v.flags {
+		if env[f].(bool) {
+			combo |= 1 << i
+		}
+	}
+	return v.static[combo]
 }
 
 // itemLines returns the line of each item of the top-level sequence key in a YAML file.

@@ -41,6 +41,44 @@ type Expect struct {
 	Invalid        []string `yaml:"invalid"` // question IDs expected to be rejected
 	MaxReadingPath int      `yaml:"max_reading_path"`
 	MinReadingPath int      `yaml:"min_reading_path"`
+
+	// Decision-grade expectations.
+	Leader          string          `yaml:"leader"`           // the first vendor
+	Ranked          []string        `yaml:"ranked"`           // these vendors rank in this relative order
+	Above           []Order         `yaml:"above"`            // each pair: the first ranks above the second
+	OnlySelfHosted  bool            `yaml:"only_self_hosted"` // every shortlisted vendor can be self-hosted
+	Stay            *StayExpect     `yaml:"stay"`             // the stay option
+	Cost            []CostExpect    `yaml:"cost"`             // per-vendor three-year ranges
+	Counterfactuals []CounterExpect `yaml:"counterfactuals"`  // changes that must be found
+	NoShortlist     bool            `yaml:"no_shortlist"`     // a build: no buy shortlist
+	NoNextSteps     []string        `yaml:"no_next_steps"`    // texts no next step may contain
+	Matrix          []string        `yaml:"matrix"`           // comparison rows that must be there
+}
+
+// Order is a pair of vendor IDs written [higher, lower].
+type Order [2]string
+
+// StayExpect is what the stay option must say.
+type StayExpect struct {
+	Vendor string `yaml:"vendor"`
+	Viable bool   `yaml:"viable"`
+}
+
+// CostExpect bounds one vendor's three-year cost: low at least Min, high at most Max, and a
+// basis when given.
+type CostExpect struct {
+	Vendor string  `yaml:"vendor"`
+	Min    float64 `yaml:"min"`
+	Max    float64 `yaml:"max"`
+	Basis  string  `yaml:"basis"`
+}
+
+// CounterExpect names a counterfactual that must be found: a change of Question that flips
+// Target (to Outcome, when given).
+type CounterExpect struct {
+	Target   string `yaml:"target"`
+	Question string `yaml:"question"`
+	Outcome  string `yaml:"outcome"`
 }
 
 // Check expects a vendor to carry a check whose text contains Contains. Vendor "*" means every
@@ -55,6 +93,7 @@ type Result struct {
 	Scenario *Scenario
 	Failures []string
 	Fired    []string // IDs of the rules that fired
+	Rec      *advisor.Recommendation
 }
 
 // Load reads every tests/*.yaml file from the rules folder.
@@ -97,7 +136,11 @@ func Run(a *advisor.Advisor, s *Scenario) Result {
 		fail("answers cannot be encoded: %v", err)
 		return res
 	}
-	answers, notices, err := a.Questionnaire().ParseJSON(data)
+	raw, err := questionnaire.DecodeJSON(data)
+	var rec *advisor.Recommendation
+	if err == nil {
+		rec, err = a.Evaluate(raw, advisor.Options{Explain: true, Counterfactuals: true})
+	}
 	if ve, ok := err.(*questionnaire.ValidationError); ok {
 		var got []string
 		for _, p := range ve.Problems {
@@ -113,17 +156,13 @@ func Run(a *advisor.Advisor, s *Scenario) Result {
 		}
 		return res
 	} else if err != nil {
-		fail("%v", err)
+		fail("evaluation failed: %v", err)
 		return res
 	}
 	if len(s.Expect.Invalid) > 0 {
 		fail("expected answers %s to be rejected, but all were accepted", strings.Join(s.Expect.Invalid, ", "))
 	}
-	rec, err := a.Recommend(answers, notices, true)
-	if err != nil {
-		fail("evaluation failed: %v", err)
-		return res
-	}
+	res.Rec = rec
 	for _, t := range rec.Trace {
 		if t.Fired {
 			res.Fired = append(res.Fired, t.Rule)
@@ -217,6 +256,7 @@ func check(rec *advisor.Recommendation, e Expect, fail func(string, ...any)) {
 		noticed = append(noticed, n.Question)
 	}
 	present("ignored answers", e.Notices, noticed)
+	checkDecision(rec, e, fail)
 }
 
 func contains(list []string, s string) bool {

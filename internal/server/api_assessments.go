@@ -199,7 +199,7 @@ func (s *Server) apiAssessmentResult(c *gin.Context) error {
 		return writeJSON(c, http.StatusOK, rec)
 	}
 	var md bytes.Buffer
-	if err := advisor.Markdown(&md, rec); err != nil {
+	if err := advisor.Markdown(&md, rec, s.content.Current().Questionnaire(), a.UpdatedAt.Format("2 January 2006")); err != nil {
 		return err
 	}
 	writeBytes(c, http.StatusOK, "text/markdown; charset=utf-8", md.Bytes())

@@ -58,21 +58,15 @@ func (s *Server) apiEvaluate(c *gin.Context) error {
 	if req.Answers == nil {
 		return errInvalidRequest(errAnswersRequired)
 	}
-	rec, err := evaluate(s.content.Current(), req.Answers, explain)
+	counterfactuals, err := boolQueryDefault(c, "counterfactuals", true)
+	if err != nil {
+		return err
+	}
+	rec, err := s.content.Current().Evaluate(req.Answers, advisor.Options{Explain: explain, Counterfactuals: counterfactuals})
 	if err != nil {
 		return err
 	}
 	return writeJSON(c, http.StatusOK, rec)
-}
-
-// evaluate validates raw answers, decoded with json.Number, and recommends: the same steps as
-// `advisor eval`, so both give the same result.
-func evaluate(adv *advisor.Advisor, raw map[string]any, explain bool) (*advisor.Recommendation, error) {
-	answers, notices, err := adv.Questionnaire().Validate(raw)
-	if err != nil {
-		return nil, err
-	}
-	return adv.Recommend(answers, notices, explain)
 }
 
 // apiEvaluateBatch recommends for up to maxBatch answer sets, in order. Each item of the
@@ -136,7 +130,8 @@ func evaluateItem(adv *advisor.Advisor, i int, raw json.RawMessage, explain bool
 	if req.Answers == nil {
 		return nil, []FieldError{errAnswersRequired}, nil
 	}
-	rec, err := evaluate(adv, req.Answers, explain)
+	// Batch items carry no counterfactuals: they cost a few milliseconds each.
+	rec, err := adv.Evaluate(req.Answers, advisor.Options{Explain: explain})
 	var out []byte
 	if err == nil {
 		out, err = json.Marshal(rec)

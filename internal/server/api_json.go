@@ -223,9 +223,14 @@ var errFiguresTooLarge = FieldError{Field: "answers", Code: "out_of_range",
 
 // boolQuery reads an optional true/false query parameter.
 func boolQuery(c *gin.Context, name string) (bool, error) {
+	return boolQueryDefault(c, name, false)
+}
+
+// boolQueryDefault reads a true/false query parameter, def when absent.
+func boolQueryDefault(c *gin.Context, name string, def bool) (bool, error) {
 	s, ok := c.GetQuery(name)
 	if !ok || s == "" {
-		return false, nil
+		return def, nil
 	}
 	b, err := strconv.ParseBool(s)
 	if err != nil {

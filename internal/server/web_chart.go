@@ -2,109 +2,95 @@ package server
 
 import (
 	"math"
-	"strconv"
 
 	"github.com/ciamadvisor/advisor/internal/advisor"
 )
 
-// The cost chart is an inline SVG drawn on the server: for each of the three years, one
-// floating bar per pricing model spanning its low–high yearly cost. The template turns the
-// geometry below into elements; colours come from classes in app.css (the CSP forbids inline
-// style), and the same figures are in a table next to it.
+// The cost chart is an inline SVG drawn on the server: one horizontal bar per option (the
+// finalists, the stay option, self-hosting, building) spanning its three-year low–high cost,
+// labelled on its own row so it stays legible on a phone, with the buyer's budget as a line.
+// Colours come from classes in app.css (the CSP forbids inline style), and the same figures are
+// in a table next to it.
 
 type chartView struct {
 	Width, Height float64
 	Left, Right   float64 // plot area, x
-	Top, Bottom   float64 // plot area, y
-	TickX         float64 // right edge of the axis labels
-	LegendTextX   float64
 	Title, Desc   string
 	Ticks         []chartTick
-	Groups        []chartGroup
 	Bars          []chartBar
-	Legend        []chartLegend
+	Budget        *chartBudget
+	AxisY         float64
 }
 
 type chartTick struct {
-	Y, LabelY float64
-	Label     string
-}
-
-type chartGroup struct {
-	X, Y  float64 // centre of the label
+	X     float64
 	Label string
 }
 
 type chartBar struct {
 	X, Y, W, H float64
+	LabelY     float64
 	Series     int
-	Label      string // tooltip
+	Name       string
+	Label      string // the figure, also the tooltip
 }
 
-type chartLegend struct {
-	Y, SwatchY float64
-	Series     int
-	Label      string
+type chartBudget struct {
+	X, Y1, Y2, LabelY float64
+	Label             string
 }
 
-const chartSeriesColours = 6 // .c0 … .c5 in app.css
+// chartOption is one row of the chart.
+type chartOption struct {
+	Name   string
+	Range  [2]float64
+	Series int // 0 vendor, 1 stay, 2 self-host, 3 build
+}
 
-func costChart(c advisor.CostProjection) chartView {
+func costChart(opts []chartOption, budget *float64) chartView {
 	const (
-		width   = 640.0
-		left    = 64.0
-		right   = width - 8
-		top     = 10.0
-		plotH   = 210.0
-		legendH = 20.0
+		width = 640.0
+		left  = 8.0
+		right = width - 16
+		rowH  = 46.0 // label line, then the bar
+		barH  = 16.0
+		top   = 8.0
 	)
-	bottom := top + plotH
-	v := chartView{
-		Width: width, Left: left, Right: right, Top: top, Bottom: bottom, TickX: left - 6, LegendTextX: left + 18,
-		Title: "Yearly cost per pricing model, years one to three",
-		Desc: "For each of the three years, one bar per pricing model spans the low to the high " +
-			"estimate of that year's cost, in US dollars. The table that follows gives the same figures.",
-	}
-	if len(c.Models) == 0 {
+	v := chartView{Width: width, Left: left, Right: right,
+		Title: "Three-year cost of each option",
+		Desc: "One bar per option spans the low to the high estimate of its cost over three years, in US dollars" +
+			"; a vertical line marks your budget over three years where you gave one. The table that follows gives the same figures."}
+	if len(opts) == 0 {
 		return v
 	}
 	top3 := 0.0
-	for _, m := range c.Models {
-		for _, y := range m.Years {
-			top3 = max(top3, y.High)
-		}
+	for _, o := range opts {
+		top3 = max(top3, o.Range[1])
 	}
-	step := niceStep(top3, 5)
-	yMax := math.Ceil(top3/step) * step
-	if yMax <= 0 {
-		yMax = step
+	if budget != nil {
+		top3 = max(top3, *budget*3)
 	}
-	y := func(f float64) float64 { return bottom - plotH*f/yMax }
-	for t := 0.0; t <= yMax+step/2; t += step {
-		v.Ticks = append(v.Ticks, chartTick{Y: y(t), LabelY: y(t) + 4, Label: advisor.Money(t)})
+	step := niceStep(top3, 4)
+	xMax := math.Ceil(top3/step) * step
+	if xMax <= 0 {
+		xMax = step
 	}
-
-	groupW := (right - left) / 3
-	barW := groupW * 0.84 / float64(len(c.Models))
-	for g := range 3 {
-		x0 := left + float64(g)*groupW + groupW*0.08
-		v.Groups = append(v.Groups, chartGroup{X: left + (float64(g)+0.5)*groupW, Y: bottom + 18, Label: "Year " + strconv.Itoa(g+1)})
-		for i, m := range c.Models {
-			r := m.Years[g]
-			hi, lo := y(r.High), y(r.Low)
-			v.Bars = append(v.Bars, chartBar{
-				X: x0 + float64(i)*barW + barW*0.12, W: barW * 0.76,
-				Y: hi, H: max(lo-hi, 2), // a fixed cost is a range of zero height: keep it visible
-				Series: i % chartSeriesColours,
-				Label:  "Year " + strconv.Itoa(g+1) + ", " + m.Title + ": " + advisor.MoneyRange(r.Low, r.High),
-			})
-		}
+	x := func(f float64) float64 { return left + (right-left)*f/xMax }
+	for i, o := range opts {
+		y := top + float64(i)*rowH
+		lo, hi := x(o.Range[0]), x(o.Range[1])
+		v.Bars = append(v.Bars, chartBar{X: lo, Y: y + 20, W: max(hi-lo, 3), H: barH, LabelY: y + 14,
+			Series: o.Series, Name: o.Name, Label: advisor.MoneyRange(o.Range[0], o.Range[1])})
 	}
-	ly := bottom + 34
-	for i, m := range c.Models {
-		v.Legend = append(v.Legend, chartLegend{Y: ly + float64(i)*legendH, SwatchY: ly + float64(i)*legendH - 11, Series: i % chartSeriesColours, Label: m.Title})
+	v.AxisY = top + float64(len(opts))*rowH + 14
+	for t := 0.0; t <= xMax+step/2; t += step {
+		v.Ticks = append(v.Ticks, chartTick{X: x(t), Label: advisor.Money(t)})
 	}
-	v.Height = ly + float64(len(c.Models))*legendH
+	if budget != nil {
+		v.Budget = &chartBudget{X: x(*budget * 3), Y1: top, Y2: v.AxisY - 12, LabelY: v.AxisY + 18,
+			Label: "Budget " + advisor.Money(*budget*3)}
+	}
+	v.Height = v.AxisY + 26
 	return v
 }
 

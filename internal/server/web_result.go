@@ -3,12 +3,12 @@ package server
 import (
 	"bytes"
 	"fmt"
-	"math"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/ciamadvisor/advisor/internal/advisor"
+	"github.com/ciamadvisor/advisor/internal/catalog"
 	"github.com/ciamadvisor/advisor/internal/store"
 )
 
@@ -16,20 +16,42 @@ type resultView struct {
 	basePage
 	ID          string
 	Rec         *advisor.Recommendation
-	Path        []pathItem
-	PathMinutes int
-	Warnings    []warningGroup
+	Lead        *advisor.VendorPick   // nil for a build or when nothing survives
+	Runners     []advisor.VendorPick  // the two finalists after the leader
+	Reasons     []advisor.Reason      // the leader's first three reasons
+	Lead3y      *catalog.Range        // the recommended path's three-year cost
+	LeadBasis   string                // where that figure comes from
+	Budget3y    *float64              // the budget over three years, when given
+	Finalists   []advisor.VendorPick  // the comparison's columns
+	Options     []costOption          // the cost table's rows
 	Chart       chartView
-	// Renewal escalator, percent a year.
-	EscalatorLow, EscalatorHigh int
-	ReviewURL                   string
-	MarkdownURL                 string
-	ResumeURL                   string
+	Assumed     []assumedValue        // values the projection assumed, with where to answer them
+	Changes     []changeView          // counterfactuals with links into the wizard
+	Knockouts   []advisor.KnockoutGroup
+	Warnings    []warningGroup
+	PathMinutes int
+	Answers     []advisor.AnswerLine
+	ReviewURL   string
+	MarkdownURL string
+	ResumeURL   string
 }
 
-type pathItem struct {
-	advisor.PathEntry
-	StepTitle string
+// costOption is one row of the cost table.
+type costOption struct {
+	Name  string
+	Range catalog.Range
+	Basis string
+	Note  string
+	Link  string // the source of a list price
+}
+
+type assumedValue struct {
+	Label, Value, URL string
+}
+
+type changeView struct {
+	advisor.Counterfactual
+	URL string
 }
 
 type warningGroup struct {
@@ -39,6 +61,13 @@ type warningGroup struct {
 }
 
 var severityHeadings = map[string]string{"critical": "Critical", "warning": "Important", "info": "Good to know"}
+
+// assumedText says what the projection assumed for an unanswered question.
+var assumedText = map[string]string{
+	"mau_growth_pct":    "no growth",
+	"registered_users":  "two stored accounts per active user",
+	"budget_annual_usd": "no budget given, so no budget line",
+}
 
 // completeRecommendation returns the assessment's recommendation, or a nil one when answers are
 // still missing (the caller sends the buyer to the review page, which says which).
@@ -64,37 +93,8 @@ func (w *webApp) result(c *gin.Context) error {
 		c.Redirect(http.StatusSeeOther, reviewURL(a.ID))
 		return nil
 	}
-	q := adv.Questionnaire()
-	v := resultView{
-		basePage:      basePage{Title: "Your recommendation: " + rec.Architecture.Title, Summary: rec.Architecture.Summary, NoIndex: true},
-		ID:            a.ID,
-		Rec:           rec,
-		Chart:         costChart(rec.Cost),
-		EscalatorLow:  int(math.Round(rec.Cost.Escalator.Low * 100)),
-		EscalatorHigh: int(math.Round(rec.Cost.Escalator.High * 100)),
-		ReviewURL:     reviewURL(a.ID),
-		MarkdownURL:   resultURL(a.ID) + ".md",
-		ResumeURL:     absURL(c.Request, "/a/"+a.ID),
-	}
-	for _, e := range rec.ReadingPath {
-		title := e.Step
-		if s := q.Step(e.Step); s != nil {
-			title = s.Title
-		}
-		v.Path = append(v.Path, pathItem{PathEntry: e, StepTitle: title})
-		v.PathMinutes += e.Minutes
-	}
-	for _, warn := range rec.Warnings {
-		if n := len(v.Warnings); n == 0 || v.Warnings[n-1].Severity != warn.Severity {
-			h := severityHeadings[warn.Severity]
-			if h == "" {
-				h = warn.Severity
-			}
-			v.Warnings = append(v.Warnings, warningGroup{Severity: warn.Severity, Heading: h})
-		}
-		g := &v.Warnings[len(v.Warnings)-1]
-		g.Items = append(g.Items, warn)
-	}
+	v := newResultView(adv, a.ID, rec)
+	v.ResumeURL = absURL(c.Request, "/a/"+a.ID)
 	return w.ui.render(c.Writer, http.StatusOK, "result", v)
 }
 
@@ -109,7 +109,7 @@ func (w *webApp) resultMarkdown(c *gin.Context) error {
 		return nil
 	}
 	var buf bytes.Buffer
-	if err := advisor.Markdown(&buf, rec); err != nil {
+	if err := advisor.Markdown(&buf, rec, w.content.Current().Questionnaire(), a.UpdatedAt.Format("2 January 2006")); err != nil {
 		return err
 	}
 	h := c.Writer.Header()
@@ -119,4 +119,89 @@ func (w *webApp) resultMarkdown(c *gin.Context) error {
 	c.Status(http.StatusOK)
 	_, _ = c.Writer.Write(buf.Bytes())
 	return nil
+}
+
+// newResultView arranges a recommendation for the result page, in the order a buyer uses it.
+func newResultView(adv *advisor.Advisor, id string, rec *advisor.Recommendation) resultView {
+	q := adv.Questionnaire()
+	title := "Your CIAM recommendation"
+	v := resultView{
+		basePage:    basePage{Title: title, Summary: rec.Architecture.Title + ", " + rec.Approach.Title, NoIndex: true},
+		ID:          id,
+		Rec:         rec,
+		Finalists:   rec.Finalists(),
+		Knockouts:   rec.KnockoutGroups(),
+		Answers:     advisor.AnswerLines(q, rec.Answers),
+		ReviewURL:   reviewURL(id),
+		MarkdownURL: resultURL(id) + ".md",
+	}
+	stepOf := func(question string) string {
+		if qn := q.Question(question); qn != nil {
+			return stepURL(id, qn.Step) + "?return=review#q-" + question
+		}
+		return reviewURL(id)
+	}
+	if rec.Approach.ID == "build" {
+		r := rec.Cost.Build.Total
+		v.Lead3y, v.LeadBasis = &r, "estimate for building in-house"
+	}
+	for i := range rec.Shortlist {
+		p := &rec.Shortlist[i]
+		if rec.Leader != nil && p.ID == rec.Leader.ID {
+			v.Lead = p
+			v.Lead3y, v.LeadBasis = &p.Cost.ThreeYear, advisor.BasisLabel(p.Cost)
+			v.Reasons = p.Why[:min(3, len(p.Why))]
+			continue
+		}
+		if len(v.Runners) < 2 {
+			v.Runners = append(v.Runners, *p)
+		}
+	}
+	if b := rec.Cost.Budget; b != nil {
+		b3 := *b * 3
+		v.Budget3y = &b3
+	}
+	var chart []chartOption
+	add := func(name string, r catalog.Range, basis, note, link string, series int) {
+		v.Options = append(v.Options, costOption{Name: name, Range: r, Basis: basis, Note: note, Link: link})
+		chart = append(chart, chartOption{Name: name, Range: [2]float64{r.Low, r.High}, Series: series})
+	}
+	for _, p := range v.Finalists {
+		name, series := p.Name, 0
+		if p.Incumbent {
+			name, series = "Stay on "+p.Name, 1
+		}
+		link := ""
+		if p.Cost.Basis == catalog.BasisListPrice {
+			link = p.Cost.Source
+		}
+		add(name, p.Cost.ThreeYear, advisor.BasisLabel(p.Cost), p.Cost.Plan, link, series)
+	}
+	c := rec.Cost
+	add(c.SelfHost.Title, c.SelfHost.Total, "estimate", c.SelfHost.Note, "", 2)
+	add(c.Build.Title, c.Build.Total, "estimate", c.Build.Note, "", 3)
+	v.Chart = costChart(chart, c.Budget)
+	for _, id := range c.Assumed {
+		if qn := q.Question(id); qn != nil {
+			v.Assumed = append(v.Assumed, assumedValue{Label: qn.Label, Value: assumedText[id], URL: stepOf(id)})
+		}
+	}
+	for _, cf := range rec.Counterfactuals {
+		v.Changes = append(v.Changes, changeView{Counterfactual: cf, URL: stepOf(cf.Question)})
+	}
+	for _, e := range rec.ReadingPath {
+		v.PathMinutes += e.Minutes
+	}
+	for _, warn := range rec.Warnings {
+		if n := len(v.Warnings); n == 0 || v.Warnings[n-1].Severity != warn.Severity {
+			h := severityHeadings[warn.Severity]
+			if h == "" {
+				h = warn.Severity
+			}
+			v.Warnings = append(v.Warnings, warningGroup{Severity: warn.Severity, Heading: h})
+		}
+		g := &v.Warnings[len(v.Warnings)-1]
+		g.Items = append(g.Items, warn)
+	}
+	return v
 }

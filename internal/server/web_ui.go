@@ -1,6 +1,7 @@
 package server
 
 import (
+	"math"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -14,6 +15,7 @@ import (
 	"sync"
 
 	"github.com/ciamadvisor/advisor/internal/advisor"
+	"github.com/ciamadvisor/advisor/internal/catalog"
 )
 
 // webPages are the page templates; each is parsed with layout.html and parts.html into a set
@@ -66,9 +68,19 @@ func newWebUI(fsys fs.FS) (*webUI, error) {
 			return "", fmt.Errorf("no static file %q", name)
 		},
 		"money": advisor.Money,
+		"pct":   func(f float64) string { return strconv.Itoa(int(math.Round(f*100))) + "%" },
+		"date": func(d catalog.Date) string {
+			if d.IsZero() {
+				return ""
+			}
+			return d.Format("2 Jan 2006")
+		},
+		"cell":  advisor.ValueLabel,
+		"basis": advisor.BasisLabel,
 		"rng":   advisor.MoneyRange,
 		"num":   groupDigits,
 		"add":   func(a, b int) int { return a + b },
+		"add2":  func(a, b float64) float64 { return a + b },
 		"coord": func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) },
 		"plural": func(n int, one, many string) string {
 			if n == 1 {

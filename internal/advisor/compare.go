@@ -1,0 +1,129 @@
+package advisor
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/ciamadvisor/advisor/internal/catalog"
+	"github.com/ciamadvisor/advisor/internal/questionnaire"
+)
+
+// Comparison is the finalists side by side on every constraint and must-have the buyer chose,
+// then the core axes. Each cell carries its source and review date, so any claim can be checked.
+type Comparison struct {
+	Vendors []string        `json:"vendors"`
+	Rows    []ComparisonRow `json:"rows"`
+}
+
+// ComparisonRow is one capability across the finalists.
+type ComparisonRow struct {
+	ID    string `json:"id"`
+	Label string `json:"label"`
+	Fact  string `json:"fact"`
+	Asked bool   `json:"asked"` // the buyer chose it as a constraint or must-have
+	Cells []Cell `json:"cells"`
+}
+
+// Cell is one vendor's value for a row: yes, no, unknown, or plan (needs a higher plan or an
+// add-on, named in Plan).
+type Cell struct {
+	Vendor    string       `json:"vendor"`
+	Value     string       `json:"value"`
+	Plan      string       `json:"plan,omitempty"`
+	Detail    string       `json:"detail,omitempty"`
+	Source    string       `json:"source,omitempty"`
+	Reviewed  catalog.Date `json:"reviewed"`
+	Secondary bool         `json:"secondary,omitempty"`
+}
+
+// comparison builds the matrix for the shortlist (or, for a build, the if-you-buy list) and
+// the stay option.
+func (a *Advisor) comparison(answers questionnaire.Answers, rec *Recommendation) Comparison {
+	c := a.Catalog()
+	finalists := rec.Shortlist
+	if len(finalists) == 0 {
+		finalists = rec.IfYouBuy
+	}
+	var vendors []*catalog.Vendor
+	for _, p := range finalists {
+		vendors = append(vendors, c.Vendor(p.ID))
+	}
+	if rec.Stay != nil && !slices.ContainsFunc(vendors, func(v *catalog.Vendor) bool { return v.ID == rec.Stay.ID }) {
+		vendors = append(vendors, c.Vendor(rec.Stay.ID))
+	}
+	cmp := Comparison{Vendors: make([]string, len(vendors)), Rows: []ComparisonRow{}}
+	for i, v := range vendors {
+		cmp.Vendors[i] = v.ID
+	}
+	regions, _ := answers["residency_regions"].([]string)
+	row := func(id, label, fact string, asked bool) ComparisonRow {
+		r := ComparisonRow{ID: id, Label: label, Fact: fact, Asked: asked, Cells: make([]Cell, len(vendors))}
+		for i, v := range vendors {
+			f := v.Facts[fact]
+			cell := Cell{Vendor: v.ID, Value: f.Shown(), Plan: f.Plan, Detail: f.Detail, Source: f.Source, Reviewed: f.Reviewed, Secondary: f.Secondary}
+			if fact == "regions" {
+				cell.Value, cell.Detail = regionCell(v, regions)
+			}
+			r.Cells[i] = cell
+		}
+		return r
+	}
+	q := a.Questionnaire()
+	used := map[string]bool{}
+	for _, qid := range []string{"constraints", "must_haves"} {
+		chosen, _ := answers[qid].([]string)
+		qn := q.Question(qid)
+		for _, opt := range chosen {
+			fact := factFor(qid + ":" + opt)
+			if fact == "" {
+				continue
+			}
+			cmp.Rows = append(cmp.Rows, row(opt, qn.OptionLabel(opt), fact, true))
+			used[fact] = true
+		}
+	}
+	for _, f := range catalog.Facts {
+		if f.Core && !used[f.Key] {
+			cmp.Rows = append(cmp.Rows, row(f.Key, f.Label, f.Key, false))
+		}
+	}
+	return cmp
+}
+
+// factFor is the fact behind an answer "question:option", or "".
+func factFor(ask string) string {
+	for _, f := range catalog.Facts {
+		if slices.Contains(f.Asks, ask) {
+			return f.Key
+		}
+	}
+	return ""
+}
+
+// regionCell answers "can my data stay in the regions I named?" for one vendor: yes when it
+// is self-hostable or hosts every region, no when its known list misses one and it cannot be
+// self-hosted, unknown otherwise. Detail lists the regions it documents.
+func regionCell(v *catalog.Vendor, want []string) (string, string) {
+	f := v.Facts["regions"]
+	detail := strings.ToUpper(strings.Join(f.Regions, ", "))
+	switch {
+	case len(want) == 0:
+		return f.Shown(), detail
+	case v.Facts["self_host"].Value == catalog.Yes:
+		return catalog.Yes, "self-hosted wherever you run it"
+	case f.Value == catalog.Yes && containsAll(f.Regions, want):
+		return catalog.Yes, detail
+	case f.Value == catalog.Yes && v.Facts["self_host"].Value == catalog.No:
+		return catalog.No, detail
+	}
+	return catalog.Unknown, detail
+}
+
+func containsAll(list, want []string) bool {
+	for _, w := range want {
+		if !slices.Contains(list, w) {
+			return false
+		}
+	}
+	return true
+}

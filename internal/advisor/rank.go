@@ -1,0 +1,290 @@
+package advisor
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/ciamadvisor/advisor/internal/catalog"
+	"github.com/ciamadvisor/advisor/internal/rules"
+)
+
+// Built-in rule IDs: the steps of ranking that no single rule file holds. Every reason they
+// produce names them, like any rule; rules/README.md documents them.
+const (
+	ruleVendorType  = "rank-vendor-type"
+	ruleNoMigration = "rank-no-migration"
+	ruleTieBreak    = "rank-tie-break"
+	ruleCostOwn     = "cost-self-host-vs-managed"
+	ruleBudget      = "cost-budget-vs-leader"
+	ruleTimeline    = "timeline-vs-playbooks"
+	ruleApproachFit = "rank-approach-fit"
+)
+
+// candidate is a vendor being ranked.
+type candidate struct {
+	v         *catalog.Vendor
+	idx       int     // position in the catalogue, for verdict lookup only
+	points    float64 // fit points earned
+	unsure    int     // hard tests with an unknown verdict
+	unknowns  int     // all tests with an unknown verdict
+	incumbent bool
+	// approachable: the vendor can be bought or run the way the approach says
+	approachable bool
+	cost         catalog.VendorCost
+	knocked      []Reason
+}
+
+// costKey orders by three-year cost: list prices by their middle, then every vendor priced
+// only by a generic band (whose figures say nothing about the vendor).
+func (c *candidate) costKey() float64 {
+	if c.cost.Basis == catalog.BasisBand {
+		return math.Inf(1)
+	}
+	return c.cost.ThreeYear.Mid()
+}
+
+// score gives every vendor its fit points and knockouts from the fired vendor tests, the
+// architecture's vendor types and the no-migration credit. possible is the most points any
+// vendor could earn.
+func score(c *catalog.Catalog, out *rules.Outcome, arch *catalog.Architecture, platform string) (cands []*candidate, possible float64) {
+	rk := c.Ranking
+	cands = make([]*candidate, 0, len(c.Vendors))
+	all := make([]candidate, len(c.Vendors))
+	migrating := platform != "" && platform != "none"
+	hasIncumbent := false
+	for _, v := range c.Vendors {
+		hasIncumbent = hasIncumbent || (migrating && v.Platform == platform)
+	}
+	for _, vv := range out.Vendors {
+		possible += weightOf(rk, vv.Rule.Vendors)
+	}
+	possible += rk.VendorTypeWeight
+	if hasIncumbent {
+		possible += rk.NoMigrationWeight
+	}
+	for i, v := range c.Vendors {
+		cd := &all[i]
+		*cd = candidate{v: v, idx: i, incumbent: migrating && v.Platform == platform}
+		for _, vv := range out.Vendors {
+			e := vv.Rule.Vendors
+			switch vv.Results[i] {
+			case catalog.Yes:
+				cd.points += weightOf(rk, e)
+			case catalog.No:
+				if e.Hard {
+					cd.knocked = append(cd.knocked, Reason{Text: e.Fail, Rule: vv.Rule.ID})
+				} else {
+					cd.points -= e.Weight
+				}
+			case catalog.Unknown:
+				cd.unknowns++
+				if e.Hard {
+					cd.unsure++
+				}
+			}
+		}
+		if slices.Contains(arch.VendorTypes, v.Type) {
+			cd.points += rk.VendorTypeWeight
+		}
+		if cd.incumbent {
+			cd.points += rk.NoMigrationWeight
+		}
+		cands = append(cands, cd)
+	}
+	return cands, possible
+}
+
+func weightOf(rk *catalog.Ranking, e *rules.VendorEffect) float64 {
+	if e.Hard && e.Weight == 0 {
+		return rk.HardWeight
+	}
+	return e.Weight
+}
+
+// less orders candidates by the stated criteria, never by position in a file: vendors that fit
+// the approach first, then fewer hard requirements unconfirmed, more fit points, fewer unknowns
+// on anything asked, lower three-year cost, then name.
+func less(a, b *candidate) int {
+	return cmp.Or(
+		boolOrder(a.approachable, b.approachable),
+		cmp.Compare(a.unsure, b.unsure),
+		cmp.Compare(b.points, a.points),
+		cmp.Compare(a.unknowns, b.unknowns),
+		cmp.Compare(a.costKey(), b.costKey()),
+		strings.Compare(a.v.ID, b.v.ID), // IDs are the names in lower case
+	)
+}
+
+// tieBreak names the criterion that put a ahead of b when they tie on unconfirmed hard
+// requirements and fit, or "" when no tie was broken.
+func tieBreak(a, b *candidate) string {
+	if a.unsure != b.unsure || a.points != b.points {
+		return ""
+	}
+	switch {
+	case a.unknowns != b.unknowns:
+		return fmt.Sprintf("%s and %s tie on fit; %s leads because fewer of the facts you asked about are unknown (%d against %d).",
+			a.v.Name, b.v.Name, a.v.Name, a.unknowns, b.unknowns)
+	case a.costKey() != b.costKey():
+		return fmt.Sprintf("%s and %s tie on fit and on unknowns; %s leads on a lower three-year cost.", a.v.Name, b.v.Name, a.v.Name)
+	}
+	return fmt.Sprintf("%s and %s tie on fit, unknowns and cost; %s comes first by name only.", a.v.Name, b.v.Name, a.v.Name)
+}
+
+// fitsApproach reports whether a vendor can be bought or run the way the approach says.
+func fitsApproach(v *catalog.Vendor, approach string) bool {
+	switch approach {
+	case "self-host-open-source":
+		return v.Facts["self_host"].Value == catalog.Yes
+	case "buy-managed":
+		return v.Facts["managed"].Value != catalog.No
+	}
+	return true
+}
+
+// pick turns a ranked candidate into what the buyer reads: reasons for, concerns, checks.
+func pick(c *catalog.Catalog, out *rules.Outcome, cd *candidate, arch *catalog.Architecture, possible float64) VendorPick {
+	v := cd.v
+	// One backing array for the three lists: this runs for every vendor on every request.
+	n := len(out.Vendors) + 2
+	buf := make([]Reason, 3*n)
+	p := VendorPick{ID: v.ID, Name: v.Name, Type: v.Type, TypeLabel: v.TypeLabel(), Incumbent: cd.incumbent,
+		Fit: fitOf(cd.points, possible), Unconfirmed: cd.unsure, Cost: cd.cost,
+		Why: buf[0:0:n], Concerns: buf[n : n : 2*n], Check: buf[2*n : 2*n : 3*n]}
+	known, asked := 0, 0
+	for _, vv := range out.Vendors {
+		e, id := vv.Rule.Vendors, vv.Rule.ID
+		asked++
+		switch vv.Results[cd.idx] {
+		case catalog.Yes:
+			known++
+			if e.Pass != "" {
+				text := e.Pass
+				if e.Fact != "" {
+					if plan := v.Facts[e.Fact].Plan; plan != "" {
+						text += " Needs: " + plan + "."
+					}
+				}
+				p.Why = addReason(p.Why, text, id)
+			}
+		case catalog.No:
+			known++
+			if e.Fail != "" {
+				p.Concerns = addReason(p.Concerns, e.Fail, id)
+			}
+		case catalog.Unknown:
+			p.Check = addReason(p.Check, e.Unsure, id)
+		}
+	}
+	p.Confidence = 1
+	if asked > 0 {
+		p.Confidence = math.Round(float64(known)/float64(asked)*100) / 100
+	}
+	if slices.Contains(arch.VendorTypes, v.Type) {
+		p.Why = addReason(p.Why, fmt.Sprintf("A %s, one of the vendor types the %s pattern names.",
+			strings.ToLower(v.TypeLabel()), arch.Title), ruleVendorType)
+	}
+	if cd.incumbent {
+		p.Why = addReason(p.Why, "You run it today: staying needs no migration.", ruleNoMigration)
+	}
+	return p
+}
+
+func fitOf(points, possible float64) int {
+	if possible <= 0 {
+		return 100
+	}
+	return int(math.Round(100 * min(1, max(0, points/possible))))
+}
+
+// whyFirst explains in a sentence why the leader is ahead of the runner-up.
+func whyFirst(out *rules.Outcome, a, b *candidate, arch *catalog.Architecture) string {
+	lead := fmt.Sprintf("%s leads %s", a.v.Name, b.v.Name)
+	if a.unsure < b.unsure {
+		return fmt.Sprintf("%s: it confirms more of your hard requirements (%d unconfirmed against %d).", lead, a.unsure, b.unsure)
+	}
+	if a.points == b.points {
+		return lead + " on equal fit; " + strings.TrimSuffix(tieBreak(a, b), ".") + "."
+	}
+	if e := edges(out, a, b, arch); len(e) > 0 {
+		return fmt.Sprintf("%s on %s.", lead, joinAnd(e))
+	}
+	return fmt.Sprintf("%s on fit (%+.0f points).", lead, a.points-b.points)
+}
+
+// behind says in a line why b trails the leader a.
+func behind(out *rules.Outcome, a, b *candidate, arch *catalog.Architecture) string {
+	switch {
+	case b.unsure > a.unsure:
+		return fmt.Sprintf("%d of your hard requirements are unconfirmed (against %d for %s).", b.unsure, a.unsure, a.v.Name)
+	case a.points == b.points:
+		return "Equal fit; " + strings.TrimSuffix(tieBreak(a, b), ".") + "."
+	}
+	if e := edges(out, a, b, arch); len(e) > 0 {
+		return fmt.Sprintf("Trails %s on %s.", a.v.Name, joinAnd(e))
+	}
+	return fmt.Sprintf("Trails %s on overall fit.", a.v.Name)
+}
+
+// edges names what a has confirmed that b has not, at most three and "more".
+func edges(out *rules.Outcome, a, b *candidate, arch *catalog.Architecture) []string {
+	var e []string
+	for _, vv := range out.Vendors {
+		if vv.Results[a.idx] == catalog.Yes && vv.Results[b.idx] != catalog.Yes {
+			e = append(e, capability(vv.Rule))
+		}
+	}
+	if slices.Contains(arch.VendorTypes, a.v.Type) && !slices.Contains(arch.VendorTypes, b.v.Type) {
+		e = append(e, "a vendor type the architecture names")
+	}
+	if a.incumbent {
+		e = append(e, "no migration")
+	}
+	e = dedupe(e)
+	if len(e) > 3 {
+		e = append(e[:3], "more")
+	}
+	return e
+}
+
+// capability names what a vendor test checks, in a buyer's words.
+func capability(r *rules.Rule) string {
+	if f := r.Vendors.Fact; f != "" {
+		return strings.ToLower(catalog.FactLabels[f][:1]) + catalog.FactLabels[f][1:]
+	}
+	return strings.TrimSuffix(strings.ToLower(r.Vendors.Pass[:1])+r.Vendors.Pass[1:], ".")
+}
+
+func joinAnd(items []string) string {
+	switch len(items) {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}
+
+func dedupe(items []string) []string {
+	out := items[:0]
+	for _, s := range items {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// addReason appends a reason unless the same sentence is already there: two rules that test
+// the same fact (say, SCIM for large customers and SCIM as a must-have) say it once.
+func addReason(rs []Reason, text, rule string) []Reason {
+	for _, r := range rs {
+		if r.Text == text {
+			return rs
+		}
+	}
+	return append(rs, Reason{Text: text, Rule: rule})
+}
