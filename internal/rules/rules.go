@@ -142,6 +142,11 @@ func Compile(fsys fs.FS, prefix string, q *questionnaire.Questionnaire, c *catal
 			errs = append(errs, d...)
 			continue
 		}
+		if len(rf.Rules) == 0 && len(rf.Derived) == 0 {
+			// An emptied file would otherwise load as "no rules here" and quietly weaken advice.
+			errs.Add(file, 1, 1, "", "no rules and no derived values: a rule file must define at least one (delete the file to drop its rules)")
+			continue
+		}
 		for _, d := range rf.Derived {
 			d.File = file
 		}
