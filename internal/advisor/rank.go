@@ -33,6 +33,7 @@ type candidate struct {
 	incumbent bool
 	// approachable: the vendor can be bought or run the way the approach says
 	approachable bool
+	typeFit      bool // its type is one the architecture or the approach names
 	cost         catalog.VendorCost
 	knocked      []Reason
 }
@@ -62,6 +63,9 @@ func score(c *catalog.Catalog, out *rules.Outcome, arch *catalog.Architecture, p
 		possible += weightOf(rk, vv.Rule.Vendors)
 	}
 	possible += rk.VendorTypeWeight
+	for _, w := range arch.Capabilities {
+		possible += w
+	}
 	if hasIncumbent {
 		possible += rk.NoMigrationWeight
 	}
@@ -86,11 +90,13 @@ func score(c *catalog.Catalog, out *rules.Outcome, arch *catalog.Architecture, p
 				}
 			}
 		}
-		if slices.Contains(arch.VendorTypes, v.Type) {
-			cd.points += rk.VendorTypeWeight
-		}
 		if cd.incumbent {
 			cd.points += rk.NoMigrationWeight
+		}
+		for k, w := range arch.Capabilities {
+			if v.Facts[k].Value == catalog.Yes {
+				cd.points += w
+			}
 		}
 		cands = append(cands, cd)
 	}
@@ -132,6 +138,12 @@ func tieBreak(a, b *candidate) string {
 		return fmt.Sprintf("%s and %s tie on fit and on unknowns; %s leads on a lower three-year cost.", a.v.Name, b.v.Name, a.v.Name)
 	}
 	return fmt.Sprintf("%s and %s tie on fit, unknowns and cost; %s comes first by name only.", a.v.Name, b.v.Name, a.v.Name)
+}
+
+// typeFits reports whether a vendor's type is one the architecture names, or, when you will
+// run the platform yourself, an open-source one.
+func typeFits(v *catalog.Vendor, arch *catalog.Architecture, approach string) bool {
+	return slices.Contains(arch.VendorTypes, v.Type) || (approach == "self-host-open-source" && v.Type == "self-hosted-open-source")
 }
 
 // fitsApproach reports whether a vendor can be bought or run the way the approach says.
@@ -183,9 +195,9 @@ func pick(c *catalog.Catalog, out *rules.Outcome, cd *candidate, arch *catalog.A
 	if asked > 0 {
 		p.Confidence = math.Round(float64(known)/float64(asked)*100) / 100
 	}
-	if slices.Contains(arch.VendorTypes, v.Type) {
-		p.Why = addReason(p.Why, fmt.Sprintf("A %s, one of the vendor types the %s pattern names.",
-			strings.ToLower(v.TypeLabel()), arch.Title), ruleVendorType)
+	if cd.typeFit {
+		p.Why = addReason(p.Why, fmt.Sprintf("%s: a vendor type that fits the %s pattern and the approach.",
+			v.TypeLabel(), arch.Title), ruleVendorType)
 	}
 	if cd.incumbent {
 		p.Why = addReason(p.Why, "You run it today: staying needs no migration.", ruleNoMigration)
@@ -207,7 +219,7 @@ func whyFirst(out *rules.Outcome, a, b *candidate, arch *catalog.Architecture) s
 		return fmt.Sprintf("%s: it confirms more of your hard requirements (%d unconfirmed against %d).", lead, a.unsure, b.unsure)
 	}
 	if a.points == b.points {
-		return lead + " on equal fit; " + strings.TrimSuffix(tieBreak(a, b), ".") + "."
+		return tieBreak(a, b)
 	}
 	if e := edges(out, a, b, arch); len(e) > 0 {
 		return fmt.Sprintf("%s on %s.", lead, joinAnd(e))
@@ -237,7 +249,12 @@ func edges(out *rules.Outcome, a, b *candidate, arch *catalog.Architecture) []st
 			e = append(e, capability(vv.Rule))
 		}
 	}
-	if slices.Contains(arch.VendorTypes, a.v.Type) && !slices.Contains(arch.VendorTypes, b.v.Type) {
+	for _, f := range catalog.Facts {
+		if arch.Capabilities[f.Key] > 0 && a.v.Facts[f.Key].Value == catalog.Yes && b.v.Facts[f.Key].Value != catalog.Yes {
+			e = append(e, strings.ToLower(f.Label[:1])+f.Label[1:])
+		}
+	}
+	if a.typeFit && !b.typeFit {
 		e = append(e, "a vendor type the architecture names")
 	}
 	if a.incumbent {

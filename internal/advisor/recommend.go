@@ -197,6 +197,9 @@ func (a *Advisor) decide(answers questionnaire.Answers, trace bool) (*decision, 
 	}
 	for _, cd := range d.ranked {
 		cd.approachable = fitsApproach(cd.v, d.approach.ID)
+		if cd.typeFit = typeFits(cd.v, arch, d.approach.ID); cd.typeFit {
+			cd.points += c.Ranking.VendorTypeWeight
+		}
 	}
 	slices.SortFunc(d.ranked, less)
 	if len(d.ranked) > 1 {
@@ -344,7 +347,8 @@ func (a *Advisor) recommend(answers questionnaire.Answers, notices []questionnai
 		if cd.incumbent {
 			cost := cd.cost
 			rec.Stay = &Stay{ID: cd.v.ID, Name: cd.v.Name, Viable: true, Rank: i + 1, Cost: &cost,
-				Why: []Reason{{Text: fmt.Sprintf("%s meets every hard constraint you named, and staying needs no migration.", cd.v.Name), Rule: ruleNoMigration}}}
+				Why: append([]Reason{{Text: fmt.Sprintf("%s meets every hard constraint you named, and staying needs no migration.", cd.v.Name), Rule: ruleNoMigration}},
+					p.Concerns...)}
 		}
 	}
 	rec.Shortlist, rec.AlsoViable = nonNilPicks(ranked), nonNilPicks(rest)

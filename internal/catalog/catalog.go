@@ -136,6 +136,9 @@ type Architecture struct {
 	NonNegotiables []Point  `yaml:"non_negotiables" json:"non_negotiables"`
 	FailureModes   []Point  `yaml:"failure_modes" json:"failure_modes"`
 	VendorTypes    []string `yaml:"vendor_types" json:"vendor_types"`
+	// Capabilities are the vendor facts the pattern cannot do without, with the fit points a
+	// vendor earns for each it documents, asked for or not.
+	Capabilities map[string]float64 `yaml:"capabilities" json:"capabilities"`
 	Diagram        string   `yaml:"diagram" json:"diagram"`
 }
 
@@ -264,6 +267,11 @@ func (c *Catalog) check(prefix string, errs *diag.List) {
 		ids[a.ID] = true
 		if a.Source == "" || a.Reviewed.IsZero() {
 			errs.Add(af, 0, 0, a.ID, "architecture needs source and reviewed")
+		}
+		for k, w := range a.Capabilities {
+			if FactLabels[k] == "" || w <= 0 {
+				errs.Add(af, 0, 0, a.ID, "capability %q: want a vendor fact (%s) with points above 0", k, strings.Join(FactKeys, ", "))
+			}
 		}
 		for _, t := range a.VendorTypes {
 			if VendorTypes[t] == "" {

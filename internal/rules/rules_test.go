@@ -143,26 +143,46 @@ func Example() {
 	// sso-now
 }
 
-func typical(b *testing.B) (*advisor.Advisor, questionnaire.Answers) {
-	a, err := advisor.Load(advisor.Embedded())
-	require.NoError(b, err)
-	answers, _, err := a.Questionnaire().Validate(map[string]any{
+// typicalAnswers are the answers of a typical B2B buyer, as decoded JSON.
+func typicalAnswers() map[string]any {
+	return map[string]any{
 		"identity_shape": "b2b", "channels": []any{"web", "api"}, "enterprise_sso": "now", "largest_customer_seats": 3000,
 		"identity_is_product": false, "identity_team": "part_time", "current_platform": "auth0",
 		"constraints": []any{"data_residency", "soc2", "gdpr"}, "residency_regions": []any{"eu"}, "industry": "saas",
 		"mau_now": 40000, "mau_growth_pct": 50.0, "registered_users": 120000, "must_haves": []any{"enterprise_sso", "scim", "mfa"},
-	})
+	}
+}
+
+func typical(b *testing.B) (*advisor.Advisor, questionnaire.Answers) {
+	a, err := advisor.Load(advisor.Embedded())
+	require.NoError(b, err)
+	answers, _, err := a.Questionnaire().Validate(typicalAnswers())
 	require.NoError(b, err)
 	return a, answers
 }
 
-// BenchmarkEvaluate measures the full recommendation for a typical answer set: derived values,
-// cost projection, every rule and vendor test, and assembly of the result.
+// BenchmarkEvaluate measures a plain evaluation of a typical answer set, as the API serves it
+// without counterfactuals: validation, derived values, cost projection, every rule and vendor
+// test, ranking, per-vendor cost, the comparison and assembly of the result.
 func BenchmarkEvaluate(b *testing.B) {
-	a, answers := typical(b)
+	a, _ := typical(b)
+	raw := typicalAnswers()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := a.Recommend(answers, nil, false); err != nil {
+		if _, err := a.Evaluate(raw, advisor.Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCounterfactuals measures an evaluation with its counterfactuals: every other value
+// of every visible question tried, and numeric flip points found by bisection.
+func BenchmarkCounterfactuals(b *testing.B) {
+	a, _ := typical(b)
+	raw := typicalAnswers()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := a.Evaluate(raw, advisor.Options{Counterfactuals: true}); err != nil {
 			b.Fatal(err)
 		}
 	}

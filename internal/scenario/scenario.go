@@ -36,7 +36,7 @@ type Expect struct {
 	Warnings       []string `yaml:"warnings"`
 	NoWarnings     []string `yaml:"no_warnings"`
 	Playbooks      []string `yaml:"playbooks"`
-	Checks         []Check  `yaml:"checks"`  // a surviving vendor carries a check mentioning text
+	Checks         []CheckExpect `yaml:"checks"`  // a surviving vendor carries a check mentioning text
 	Notices        []string `yaml:"notices"` // question IDs whose answers were ignored
 	Invalid        []string `yaml:"invalid"` // question IDs expected to be rejected
 	MaxReadingPath int      `yaml:"max_reading_path"`
@@ -81,9 +81,9 @@ type CounterExpect struct {
 	Outcome  string `yaml:"outcome"`
 }
 
-// Check expects a vendor to carry a check whose text contains Contains. Vendor "*" means every
+// CheckExpect expects a vendor to carry a check whose text contains Contains. Vendor "*" means every
 // vendor left on the shortlist.
-type Check struct {
+type CheckExpect struct {
 	Vendor   string `yaml:"vendor"`
 	Contains string `yaml:"contains"`
 }

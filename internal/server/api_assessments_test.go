@@ -101,10 +101,10 @@ func TestAssessmentLifecycle(t *testing.T) {
 		res = e.call(t, "GET", path+"/result?format=markdown", "", token)
 		require.Equal(t, http.StatusOK, res.Code, res.Body)
 		assert.Equal(t, "text/markdown; charset=utf-8", res.Header.Get("Content-Type"))
-		var md strings.Builder
-		require.NoError(t, advisor.Markdown(&md, got.Result))
-		assert.Equal(t, md.String(), res.Body)
 		assert.True(t, strings.HasPrefix(res.Body, "# CIAM recommendation\n"))
+		for _, section := range []string{"## Summary", "## Comparison", "## Cost", "## What would change this", "## Your answers"} {
+			assert.Contains(t, res.Body, "\n"+section+"\n")
+		}
 	})
 
 	t.Run("relabel and clear an answer", func(t *testing.T) {

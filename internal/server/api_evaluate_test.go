@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -349,31 +348,3 @@ func TestEvaluateBatch(t *testing.T) {
 	})
 }
 
-// TestEvaluateMatchesCLI checks that `advisor eval` and POST /api/v1/evaluate give the same JSON
-// for the same answers: every valid persona scenario, with and without the trace.
-func TestEvaluateMatchesCLI(t *testing.T) {
-	e := newAPI(t, server.Config{})
-	adv := e.content.Current()
-	n := 0
-	for _, s := range scenarios(t) {
-		if len(s.Expect.Invalid) > 0 {
-			continue
-		}
-		n++
-		data, err := json.Marshal(s.Answers)
-		require.NoError(t, err)
-		for _, explain := range []bool{false, true} {
-			t.Run(fmt.Sprintf("%s explain=%t", s.File, explain), func(t *testing.T) {
-				rec, err := cli.Evaluate(adv, data, explain)
-				require.NoError(t, err)
-				var want strings.Builder
-				require.NoError(t, cli.Render(&want, rec, "json"))
-
-				res := e.call(t, "POST", fmt.Sprintf("/api/v1/evaluate?explain=%t", explain), `{"answers": `+string(data)+`}`, "")
-				require.Equal(t, http.StatusOK, res.Code, res.Body)
-				assert.JSONEq(t, want.String(), res.Body)
-			})
-		}
-	}
-	assert.Greater(t, n, 10, "scenarios compared")
-}
