@@ -33,7 +33,8 @@ type candidate struct {
 	incumbent bool
 	// approachable: the vendor can be bought or run the way the approach says
 	approachable bool
-	typeFit      bool // its type is one the architecture or the approach names
+	typeFit      bool    // its type is one the architecture or the approach names
+	costPoints   float64 // the part of points earned by a low three-year cost
 	cost         catalog.VendorCost
 	knocked      []Reason
 }
@@ -77,6 +78,9 @@ func score(c *catalog.Catalog, out *rules.Outcome, arch *catalog.Architecture, p
 			switch vv.Results[i] {
 			case catalog.Yes:
 				cd.points += weightOf(rk, e)
+				if e.Hard && secondhand(v, e) {
+					cd.unsure++ // only a third party says so: not confirmed enough to rank as confirmed
+				}
 			case catalog.No:
 				if e.Hard {
 					cd.knocked = append(cd.knocked, Reason{Text: e.Fail, Rule: vv.Rule.ID})
@@ -101,6 +105,33 @@ func score(c *catalog.Catalog, out *rules.Outcome, arch *catalog.Architecture, p
 		cands = append(cands, cd)
 	}
 	return cands, possible
+}
+
+// costFit gives each priced candidate points in proportion to how close its three-year cost is
+// to the cheapest priced one (with $1,000 of slack, so free tiers do not dwarf small bills).
+// Candidates priced only by a generic band earn none: their price is unknown.
+func costFit(cands []*candidate, weight float64) {
+	cheapest := math.Inf(1)
+	for _, cd := range cands {
+		if cd.approachable && cd.cost.Basis != catalog.BasisBand {
+			cheapest = min(cheapest, cd.cost.ThreeYear.Mid())
+		}
+	}
+	if math.IsInf(cheapest, 1) {
+		return
+	}
+	for _, cd := range cands {
+		if cd.cost.Basis != catalog.BasisBand {
+			cd.costPoints = weight * min(1, (cheapest+1000)/(cd.cost.ThreeYear.Mid()+1000))
+			cd.points += cd.costPoints
+		}
+	}
+}
+
+// secondhand reports whether the fact a test is about is documented only by a third party.
+func secondhand(v *catalog.Vendor, e *rules.VendorEffect) bool {
+	f := v.Facts[e.Fact]
+	return e.Fact != "" && f.Value == catalog.Yes && f.Secondary
 }
 
 func weightOf(rk *catalog.Ranking, e *rules.VendorEffect) float64 {
@@ -173,6 +204,9 @@ func pick(c *catalog.Catalog, out *rules.Outcome, cd *candidate, arch *catalog.A
 		switch vv.Results[cd.idx] {
 		case catalog.Yes:
 			known++
+			if e.Hard && secondhand(v, e) {
+				p.Check = addReason(p.Check, "Only a third-party source says so. "+e.Unsure, id)
+			}
 			if e.Pass != "" {
 				text := e.Pass
 				if e.Fact != "" {
@@ -253,6 +287,9 @@ func edges(out *rules.Outcome, a, b *candidate, arch *catalog.Architecture) []st
 		if arch.Capabilities[f.Key] > 0 && a.v.Facts[f.Key].Value == catalog.Yes && b.v.Facts[f.Key].Value != catalog.Yes {
 			e = append(e, strings.ToLower(f.Label[:1])+f.Label[1:])
 		}
+	}
+	if a.costPoints > b.costPoints+0.5 {
+		e = append(e, "a lower three-year cost")
 	}
 	if a.typeFit && !b.typeFit {
 		e = append(e, "a vendor type the architecture names")

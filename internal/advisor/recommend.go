@@ -201,6 +201,8 @@ func (a *Advisor) decide(answers questionnaire.Answers, trace bool) (*decision, 
 			cd.points += c.Ranking.VendorTypeWeight
 		}
 	}
+	costFit(d.ranked, c.Ranking.CostWeight)
+	d.possible += c.Ranking.CostWeight
 	slices.SortFunc(d.ranked, less)
 	if len(d.ranked) > 1 {
 		d.tieBreak = tieBreak(d.ranked[0], d.ranked[1])
@@ -385,7 +387,7 @@ func (a *Advisor) recommend(answers questionnaire.Answers, notices []questionnai
 	}
 	rec.Comparison = a.comparison(answers, rec)
 	rec.Cost = costProjection(c, out, answers)
-	rec.Warnings = warnings(out.Fired)
+	rec.Warnings = warnings(out.Fired, d.approach.ID)
 	rec.NextSteps = nextSteps(c, out.Fired, rec)
 	a.checkBudget(answers, rec)
 	a.checkTimeline(answers, rec)
@@ -411,11 +413,14 @@ func nonNilPicks(p []VendorPick) []VendorPick {
 	return p
 }
 
-func warnings(fired []*rules.Rule) []Warning {
+func warnings(fired []*rules.Rule, approach string) []Warning {
 	out := []Warning{}
 	seen := map[string]bool{}
 	for _, sev := range rules.Severities {
 		for _, r := range fired {
+			if !r.AppliesTo(approach) {
+				continue
+			}
 			for _, w := range r.Warnings {
 				if w.Severity == sev && !seen[w.ID] {
 					seen[w.ID] = true
@@ -451,7 +456,7 @@ func nextSteps(c *catalog.Catalog, fired []*rules.Rule, rec *Recommendation) []N
 		finalist[p.ID] = true
 	}
 	for _, r := range fired {
-		if len(r.ForApproach) > 0 && !slices.Contains(r.ForApproach, rec.Approach.ID) {
+		if !r.AppliesTo(rec.Approach.ID) {
 			continue
 		}
 		for _, id := range r.Playbooks {

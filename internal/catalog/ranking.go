@@ -12,6 +12,9 @@ type Ranking struct {
 	VendorTypeWeight float64 `yaml:"vendor_type_weight" json:"vendor_type_weight"`
 	// NoMigrationWeight counts for the platform the buyer runs today, when it survives.
 	NoMigrationWeight float64 `yaml:"no_migration_weight" json:"no_migration_weight"`
+	// CostWeight is the most fit a vendor earns for its three-year cost: the cheapest priced
+	// vendor earns all of it, one twice as dear half (a vendor without a public price none).
+	CostWeight float64 `yaml:"cost_weight" json:"cost_weight"`
 	// SelfHostCheaperPoints are approach points for self-hosting when the team can run it and
 	// its three-year cost is below the cheapest viable managed vendor's.
 	SelfHostCheaperPoints float64 `yaml:"self_host_cheaper_points" json:"self_host_cheaper_points"`
@@ -24,7 +27,7 @@ type Ranking struct {
 
 func (r *Ranking) check(file string, errs *diag.List) {
 	for name, w := range map[string]float64{"hard_weight": r.HardWeight, "vendor_type_weight": r.VendorTypeWeight,
-		"no_migration_weight": r.NoMigrationWeight, "self_host_cheaper_points": r.SelfHostCheaperPoints} {
+		"no_migration_weight": r.NoMigrationWeight, "cost_weight": r.CostWeight, "self_host_cheaper_points": r.SelfHostCheaperPoints} {
 		if w < 0 {
 			errs.Add(file, 0, 0, name, "%s: %g, want 0 or more", name, w)
 		}

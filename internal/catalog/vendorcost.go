@@ -35,13 +35,14 @@ func (m *CostModel) ForVendor(v *Vendor, u Usage, n Needs, incumbent bool, proje
 	var c VendorCost
 	p := v.Pricing
 	if p != nil && p.Status == OpenSource || p == nil && v.Type == "self-hosted-open-source" {
-		if n.SelfHosted || !v.CloudPricing.Priced() {
+		// Open source: run by you when you self-host or no one else runs it; otherwise its cloud.
+		if n.SelfHosted || v.Facts["managed"].Value == No {
 			own := projected["self_host"]
 			c.Basis, c.Years, c.Note, c.Source = BasisSelfHosted, own.Years, own.Note, own.Source
 			c.Includes = append(c.Includes, "infrastructure", "engineers")
 			return m.withMigration(c, n, incumbent)
 		}
-		p = v.CloudPricing
+		p = v.CloudPricing // without public figures, the band below stands in
 	}
 	if years, ok := m.listPrice(p, u, n, &c); ok {
 		c.Basis, c.Years = BasisListPrice, years

@@ -60,8 +60,8 @@ type Rule struct {
 	Warnings     []WarningEffect    `yaml:"warnings" json:"warnings,omitempty"`
 	Playbooks    []string           `yaml:"playbooks" json:"playbooks,omitempty"`
 	NextSteps    []string           `yaml:"next_steps" json:"next_steps,omitempty"`
-	// ForApproach limits the rule's playbooks and next steps to results with one of these
-	// approaches (all approaches when empty): buying, self-hosting and building each have
+	// ForApproach limits the rule's warnings, playbooks and next steps to results with one of
+	// these approaches (all approaches when empty): buying, self-hosting and building each have
 	// their own next steps.
 	ForApproach []string      `yaml:"for_approach" json:"for_approach,omitempty"`
 	Vendors     *VendorEffect `yaml:"vendors" json:"vendors,omitempty"`
@@ -96,9 +96,10 @@ type VendorEffect struct {
 	Fail   string            `yaml:"fail" json:"fail,omitempty"`
 	Unsure string            `yaml:"unsure" json:"unsure,omitempty"`
 
-	// Fact is the vendor fact the test reads when it is exactly vendor.<fact>; comparisons and
-	// the leader's explanation name it.
-	Fact string `yaml:"-" json:"fact,omitempty"`
+	// Fact is the vendor fact the test is about: written by the editor, or found when the test
+	// is exactly vendor.<fact>. Plan qualifiers, third-party sources and the leader's
+	// explanation are read from it.
+	Fact string `yaml:"fact" json:"fact,omitempty"`
 
 	prog   *vm.Program
 	// static holds the verdicts per vendor, for each combination of flags' values, when the
@@ -294,8 +295,11 @@ func (rs *RuleSet) compileRules(env map[string]any, sources map[string][]byte, e
 				*errs = append(*errs, *d)
 			}
 			v.prog = prog
-			if key, ok := strings.CutPrefix(strings.TrimSpace(v.Test.Text), "vendor."); ok && catalog.FactLabels[key] != "" {
+			if key, ok := strings.CutPrefix(strings.TrimSpace(v.Test.Text), "vendor."); ok && catalog.FactLabels[key] != "" && v.Fact == "" {
 				v.Fact = key
+			}
+			if v.Fact != "" && catalog.FactLabels[v.Fact] == "" {
+				add("vendors: fact %q is not a vendor fact (want one of %s)", v.Fact, strings.Join(catalog.FactKeys, ", "))
 			}
 			if d == nil {
 				if err := v.precompute(rs.Catalog.Vendors, vendorEnv); err != nil {
@@ -369,6 +373,12 @@ func (v *VendorEffect) staticResults(env map[string]any) []string {
 		}
 	}
 	return v.static[combo]
+}
+
+// AppliesTo reports whether the rule's warnings, playbooks and next steps belong in a result
+// with the approach.
+func (r *Rule) AppliesTo(approach string) bool {
+	return len(r.ForApproach) == 0 || slices.Contains(r.ForApproach, approach)
 }
 
 // itemLines returns the line of each item of the top-level sequence key in a YAML file.

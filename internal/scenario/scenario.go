@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"slices"
 	"sort"
 	"strings"
 
@@ -30,6 +31,7 @@ type Expect struct {
 	Approach       string   `yaml:"approach"`
 	GuidesInclude  []string `yaml:"guides_include"`
 	GuidesExclude  []string `yaml:"guides_exclude"`
+	FurtherInclude []string `yaml:"further_reading_include"` // guides in further reading (or read now)
 	Shortlisted    []string `yaml:"shortlisted"` // in the top of the shortlist
 	Kept           []string `yaml:"kept"`        // not eliminated
 	Eliminated     []string `yaml:"eliminated"`
@@ -212,6 +214,11 @@ func check(rec *advisor.Recommendation, e Expect, fail func(string, ...any)) {
 		}
 	}
 	present("reading path", e.GuidesInclude, guides)
+	all := slices.Clone(guides)
+	for _, g := range rec.FurtherReading {
+		all = append(all, g.Slug)
+	}
+	present("reading path or further reading", e.FurtherInclude, all)
 	absent("reading path", e.GuidesExclude, guides)
 	if e.MaxReadingPath > 0 && len(guides) > e.MaxReadingPath {
 		fail("reading path: expected at most %d guides, got %d", e.MaxReadingPath, len(guides))
