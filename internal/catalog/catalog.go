@@ -139,7 +139,7 @@ type Architecture struct {
 	// Capabilities are the vendor facts the pattern cannot do without, with the fit points a
 	// vendor earns for each it documents, asked for or not.
 	Capabilities map[string]float64 `yaml:"capabilities" json:"capabilities"`
-	Diagram        string   `yaml:"diagram" json:"diagram"`
+	Diagram      string             `yaml:"diagram" json:"diagram"`
 }
 
 // Approach is build, self-host or buy.

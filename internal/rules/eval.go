@@ -14,8 +14,8 @@ import (
 // saw, the rules that fired in evaluation order, and each vendor's test results.
 type Outcome struct {
 	Env     map[string]any
-	Usage   catalog.Usage      // billable users per projected year
-	Cost    []catalog.YearCost // generic bands, self-hosting and building
+	Usage   catalog.Usage               // billable users per projected year
+	Cost    []catalog.YearCost          // generic bands, self-hosting and building
 	ByModel map[string]catalog.YearCost // Cost by model ID
 	Fired   []*Rule
 	Vendors []VendorVerdicts // one per fired vendor rule, in rule order

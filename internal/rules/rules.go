@@ -65,8 +65,8 @@ type Rule struct {
 	// their own next steps.
 	ForApproach []string      `yaml:"for_approach" json:"for_approach,omitempty"`
 	Vendors     *VendorEffect `yaml:"vendors" json:"vendors,omitempty"`
-	File         string             `yaml:"-" json:"file"`
-	Line         int                `yaml:"-" json:"line"`
+	File        string        `yaml:"-" json:"file"`
+	Line        int           `yaml:"-" json:"line"`
 
 	when  *vm.Program
 	reads []string // variables the condition reads, for the explain trace
@@ -101,7 +101,7 @@ type VendorEffect struct {
 	// explanation are read from it.
 	Fact string `yaml:"fact" json:"fact,omitempty"`
 
-	prog   *vm.Program
+	prog *vm.Program
 	// static holds the verdicts per vendor, for each combination of flags' values, when the
 	// test reads nothing but vendor and those yes/no variables: computed once at load.
 	flags  []string

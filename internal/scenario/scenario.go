@@ -27,22 +27,22 @@ type Scenario struct {
 
 // Expect lists what the recommendation must show.
 type Expect struct {
-	Architecture   string   `yaml:"architecture"`
-	Approach       string   `yaml:"approach"`
-	GuidesInclude  []string `yaml:"guides_include"`
-	GuidesExclude  []string `yaml:"guides_exclude"`
-	FurtherInclude []string `yaml:"further_reading_include"` // guides in further reading (or read now)
-	Shortlisted    []string `yaml:"shortlisted"` // in the top of the shortlist
-	Kept           []string `yaml:"kept"`        // not eliminated
-	Eliminated     []string `yaml:"eliminated"`
-	Warnings       []string `yaml:"warnings"`
-	NoWarnings     []string `yaml:"no_warnings"`
-	Playbooks      []string `yaml:"playbooks"`
+	Architecture   string        `yaml:"architecture"`
+	Approach       string        `yaml:"approach"`
+	GuidesInclude  []string      `yaml:"guides_include"`
+	GuidesExclude  []string      `yaml:"guides_exclude"`
+	FurtherInclude []string      `yaml:"further_reading_include"` // guides in further reading (or read now)
+	Shortlisted    []string      `yaml:"shortlisted"`             // in the top of the shortlist
+	Kept           []string      `yaml:"kept"`                    // not eliminated
+	Eliminated     []string      `yaml:"eliminated"`
+	Warnings       []string      `yaml:"warnings"`
+	NoWarnings     []string      `yaml:"no_warnings"`
+	Playbooks      []string      `yaml:"playbooks"`
 	Checks         []CheckExpect `yaml:"checks"`  // a surviving vendor carries a check mentioning text
-	Notices        []string `yaml:"notices"` // question IDs whose answers were ignored
-	Invalid        []string `yaml:"invalid"` // question IDs expected to be rejected
-	MaxReadingPath int      `yaml:"max_reading_path"`
-	MinReadingPath int      `yaml:"min_reading_path"`
+	Notices        []string      `yaml:"notices"` // question IDs whose answers were ignored
+	Invalid        []string      `yaml:"invalid"` // question IDs expected to be rejected
+	MaxReadingPath int           `yaml:"max_reading_path"`
+	MinReadingPath int           `yaml:"min_reading_path"`
 
 	// Decision-grade expectations.
 	Leader          string          `yaml:"leader"`           // the first vendor

@@ -347,4 +347,3 @@ func TestEvaluateBatch(t *testing.T) {
 		assert.Equal(t, 100, strings.Count(res.Body, `{"result":`))
 	})
 }
-
