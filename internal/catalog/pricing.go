@@ -109,7 +109,7 @@ func (p *Pricing) check() []string {
 		if !pricingUnits[p.Unit] {
 			add("unit %q: want mau, mru, dau, connection or organization", p.Unit)
 		}
-		if (len(p.Tiers) == 0) == (len(p.Steps) == 0) && p.BaseMonthly == 0 {
+		if len(p.Tiers) == 0 && len(p.Steps) == 0 && p.BaseMonthly == 0 {
 			add("a list price needs tiers or steps (one of them)")
 		}
 		if len(p.Tiers) > 0 && len(p.Steps) > 0 {

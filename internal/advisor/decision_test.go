@@ -1,0 +1,121 @@
+package advisor_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"slices"
+	"testing"
+	"testing/fstest"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ciamadvisor/advisor/internal/advisor"
+	"github.com/ciamadvisor/advisor/internal/questionnaire"
+	"github.com/ciamadvisor/advisor/internal/scenario"
+)
+
+// load loads the shipped content, with the vendor profiles' files renamed so that they load in
+// reverse order when reverse is set.
+func load(t *testing.T, reverse bool) *advisor.Advisor {
+	t.Helper()
+	src := advisor.Embedded()
+	if reverse {
+		m := fstest.MapFS{}
+		names, err := fs.Glob(src.Rules, "catalog/vendors/*.yaml")
+		require.NoError(t, err)
+		require.NoError(t, fs.WalkDir(src.Rules, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := fs.ReadFile(src.Rules, p)
+			if i := slices.Index(names, p); i >= 0 {
+				p = fmt.Sprintf("catalog/vendors/%02d.yaml", len(names)-i)
+			}
+			m[p] = &fstest.MapFile{Data: b}
+			return err
+		}))
+		src.Rules = m
+	}
+	a, err := advisor.Load(src)
+	require.NoError(t, err)
+	if reverse {
+		require.Equal(t, "zitadel", a.Catalog().Vendors[0].ID, "the vendors load in another order")
+	}
+	return a
+}
+
+func evaluate(t *testing.T, a *advisor.Advisor, s *scenario.Scenario) *advisor.Recommendation {
+	t.Helper()
+	data, err := json.Marshal(s.Answers)
+	require.NoError(t, err)
+	raw, err := questionnaire.DecodeJSON(data)
+	require.NoError(t, err)
+	rec, err := a.Evaluate(raw, advisor.Options{Counterfactuals: true})
+	require.NoError(t, err)
+	return rec
+}
+
+// TestCatalogueOrderDecidesNothing evaluates every scenario with the vendor profiles loaded in
+// reverse order: the ranking, costs and counterfactuals must not change.
+func TestCatalogueOrderDecidesNothing(t *testing.T) {
+	a, b := load(t, false), load(t, true)
+	list, err := scenario.Load(a.Source.Rules)
+	require.NoError(t, err)
+	for _, s := range list {
+		if len(s.Expect.Invalid) > 0 {
+			continue
+		}
+		t.Run(s.Name, func(t *testing.T) {
+			x, y := evaluate(t, a, s), evaluate(t, b, s)
+			assert.Equal(t, x.Leader, y.Leader)
+			assert.Equal(t, x.Shortlist, y.Shortlist)
+			assert.Equal(t, x.AlsoViable, y.AlsoViable)
+			assert.Equal(t, x.Stay, y.Stay)
+			assert.Equal(t, x.Counterfactuals, y.Counterfactuals)
+		})
+	}
+}
+
+// TestEveryGuideIsReachable checks that every guide of the catalogue is recommended by some
+// rule, and that the rule fires for some scenario's answers, so no guide is dead weight.
+func TestEveryGuideIsReachable(t *testing.T) {
+	a := load(t, false)
+	list, err := scenario.Load(a.Source.Rules)
+	require.NoError(t, err)
+	fired := map[string]bool{}
+	for _, s := range list {
+		for _, id := range scenario.Run(a, s).Fired {
+			fired[id] = true
+		}
+	}
+	named := map[string]bool{}
+	for _, r := range a.Rules.Rules {
+		for _, g := range r.Guides {
+			named[g.Slug] = named[g.Slug] || fired[r.ID]
+		}
+	}
+	for _, s := range a.Questionnaire().Steps {
+		named[s.Guide] = true // every step links its guide
+	}
+	for _, g := range a.Catalog().Guides {
+		assert.True(t, named[g.Slug], "guide %s is recommended by no rule that any scenario fires", g.Slug)
+	}
+}
+
+func TestProjectionRoundsUsers(t *testing.T) {
+	a := load(t, false)
+	rec, err := a.Evaluate(map[string]any{"identity_shape": "b2c", "identity_is_product": false,
+		"mau_now": json.Number("2000000"), "mau_growth_pct": json.Number("40")}, advisor.Options{})
+	require.NoError(t, err)
+	assert.Equal(t, 2800000, rec.Cost.MAU12m)
+	assert.Equal(t, 3920000, rec.Cost.MAU24m, "2,000,000 × 1.4² is 3,920,000, not 3,919,999")
+	assert.Equal(t, 5488000, rec.Cost.MAU36m)
+}
+
+func TestMoney(t *testing.T) {
+	for f, want := range map[float64]string{950: "$950", 1260: "$1.3k", 12000: "$12k", 1.2e6: "$1.2M", 2.1122970e12: "$2112.3B"} {
+		assert.Equal(t, want, advisor.Money(f))
+	}
+}
