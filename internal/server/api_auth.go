@@ -91,6 +91,19 @@ func challenge(he *httpError) string {
 	return authRealm
 }
 
+var errEditorOnly = &httpError{Status: http.StatusForbidden, Title: "Editor key required",
+	Detail: "This address is for the service's operators: send an editor's API key (advisor keys create --role editor)."}
+
+// requireEditor lets through only requests authenticated with an editor's key.
+func (s *Server) requireEditor(c *gin.Context) {
+	if k := apiKey(c); k == nil || k.Role != roleEditor {
+		s.writeError(c.Writer, c.Request, errEditorOnly)
+		c.Abort()
+		return
+	}
+	c.Next()
+}
+
 // apiKey is the authenticated caller's key, or nil for an anonymous request.
 func apiKey(c *gin.Context) *store.Key {
 	v, _ := c.Get(ctxKey)

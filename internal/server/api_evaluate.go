@@ -62,7 +62,7 @@ func (s *Server) apiEvaluate(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	rec, err := s.content.Current().Evaluate(req.Answers, advisor.Options{Explain: explain, Counterfactuals: counterfactuals})
+	rec, err := s.evaluate(s.content.Current(), req.Answers, advisor.Options{Explain: explain, Counterfactuals: counterfactuals})
 	if err != nil {
 		return err
 	}
@@ -71,7 +71,9 @@ func (s *Server) apiEvaluate(c *gin.Context) error {
 
 // apiEvaluateBatch recommends for up to maxBatch answer sets, in order. Each item of the
 // response holds either the result or the errors of that item; all are computed with the
-// same content.
+// same content. Its work is bounded (see evalgate.go): every item is charged to the caller's
+// rate limit, explain is refused above maxExplainBatch items, the batch holds one evaluation
+// slot, and items past maxBatchResponse bytes of results are left out with an error each.
 func (s *Server) apiEvaluateBatch(c *gin.Context) error {
 	explain, err := boolQuery(c, "explain")
 	if err != nil {
@@ -88,18 +90,43 @@ func (s *Server) apiEvaluateBatch(c *gin.Context) error {
 	case len(req.Items) > maxBatch:
 		return errInvalidRequest(FieldError{Field: "items", Code: "too_many",
 			Message: fmt.Sprintf("items: got %d, at most %d per request", len(req.Items), maxBatch)})
+	case explain && len(req.Items) > maxExplainBatch:
+		return errInvalidRequest(FieldError{Field: "explain", Code: "too_many",
+			Message: fmt.Sprintf("explain: allowed on batches of at most %d items, got %d; send larger batches without explain=true", maxExplainBatch, len(req.Items))})
 	}
+	// The rate-limit middleware charged the request as one; the other items are charged now.
+	if ok, wait := s.perIP.charge(clientIP(c), len(req.Items)-1, 1); !ok {
+		c.Header("Retry-After", wait)
+		return errRateLimited
+	}
+	release, err := s.gate.acquire()
+	if err != nil {
+		return err
+	}
+	defer release()
 	adv := s.content.Current()
 	buf := bufPool.Get().(*bytes.Buffer)
 	defer putBuf(buf)
 	buf.WriteString(`{"items":[`)
+	full := false
 	for i, raw := range req.Items {
 		if i > 0 {
 			buf.WriteByte(',')
 		}
-		result, fields, err := evaluateItem(adv, i, raw, explain)
-		if err != nil {
-			return err
+		var (
+			result []byte
+			fields []FieldError
+		)
+		if !full {
+			if result, fields, err = evaluateItem(adv, i, raw, explain); err != nil {
+				return err
+			}
+			full = buf.Len()+len(result) > maxBatchResponse
+		}
+		if full {
+			item := fmt.Sprintf("items[%d]", i)
+			result, fields = nil, []FieldError{{Field: item, Code: "response_too_large",
+				Message: fmt.Sprintf("%s: left out: the response reached its limit of %s; send this item and the ones after it in another request", item, sizeText(maxBatchResponse))}}
 		}
 		if result != nil {
 			buf.WriteString(`{"result":`)

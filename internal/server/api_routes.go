@@ -9,7 +9,7 @@ import "github.com/gin-gonic/gin"
 // limited per client IP. Stored assessments need an API key and are limited per key; a
 // request with a missing or wrong key is charged to its IP, so guessing keys is limited too.
 func (s *Server) apiRoutes(e *gin.Engine) {
-	perIP := newLimiter(s.cfg.RateLimit)
+	perIP := s.perIP
 	byIP := s.limitBy(perIP, clientIP)
 	byKey := s.limitBy(newLimiter(s.cfg.KeyRateLimit), keyID)
 

@@ -47,7 +47,7 @@ func (s *Server) applyAnswers(ctx context.Context, adv *advisor.Advisor, a *stor
 	if _, _, err := q.ValidateUpTo(merged, requiredSteps); err != nil {
 		return nil, err
 	}
-	rec, err := adv.Evaluate(merged, advisor.Options{Counterfactuals: true})
+	rec, err := s.evaluate(adv, merged, advisor.Options{Counterfactuals: true}) // under the server-wide cap
 	var ve *questionnaire.ValidationError
 	if errors.As(err, &ve) {
 		rec, err = nil, nil // valid so far, not complete yet
@@ -89,7 +89,7 @@ func (s *Server) recommendation(adv *advisor.Advisor, a *store.Assessment) (*adv
 	if err != nil {
 		return nil, err
 	}
-	return adv.Evaluate(raw, advisor.Options{Counterfactuals: true})
+	return s.evaluate(adv, raw, advisor.Options{Counterfactuals: true})
 }
 
 // validID reports whether id could be an assessment ID (store.NewID: 26 base32 characters),

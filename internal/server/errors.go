@@ -94,10 +94,10 @@ func (s *Server) handle(fn func(*gin.Context) error) gin.HandlerFunc {
 // for everything else.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	he := asHTTPError(err)
-	if he.Status >= 500 {
+	if he.Status >= 500 && he != errBusy { // shedding load is not a fault, and logging each would add to it
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	if he.Status == http.StatusTooManyRequests && w.Header().Get("Retry-After") == "" {
+	if (he.Status == http.StatusTooManyRequests || he.Status == http.StatusServiceUnavailable) && w.Header().Get("Retry-After") == "" {
 		w.Header().Set("Retry-After", "1")
 	}
 	if isAPI(r) {
@@ -120,5 +120,5 @@ func writeProblem(w http.ResponseWriter, r *http.Request, he *httpError) {
 }
 
 func isAPI(r *http.Request) bool {
-	return strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/openapi.json"
+	return strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/openapi.json" || r.URL.Path == "/metrics"
 }

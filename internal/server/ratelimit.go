@@ -37,8 +37,15 @@ func newLimiter(rps float64) *limiter {
 
 // allow reports whether key may make a request now; when not, it also returns the seconds to
 // wait, for Retry-After.
-func (l *limiter) allow(key string) (bool, string) {
-	if l == nil {
+func (l *limiter) allow(key string) (bool, string) { return l.charge(key, 1, 0) }
+
+// charge takes n more tokens for a request that has already paid paid of them, as a batch of
+// evaluations costs one per item. It needs the tokens to be there now, up to what a full bucket
+// holds (the burst, less what was paid), and takes all n: a charge beyond the burst leaves the
+// bucket in debt, so the caller's next request waits until the whole batch has been paid for at
+// the steady rate.
+func (l *limiter) charge(key string, n, paid int) (bool, string) {
+	if l == nil || n <= 0 {
 		return true, ""
 	}
 	now := time.Now()
@@ -58,10 +65,14 @@ func (l *limiter) allow(key string) (bool, string) {
 		l.buckets[key] = b
 	}
 	b.seen = now
-	r := b.lim.ReserveN(now, 1)
+	first := max(1, min(n, l.burst-paid))
+	r := b.lim.ReserveN(now, first)
 	if d := r.DelayFrom(now); d > 0 {
 		r.CancelAt(now)
 		return false, strconv.Itoa(int(math.Ceil(d.Seconds())))
+	}
+	for rest := n - first; rest > 0; rest -= l.burst {
+		b.lim.ReserveN(now, min(rest, l.burst)) // not cancelled: the debt later requests wait for
 	}
 	return true, ""
 }

@@ -26,6 +26,11 @@ type Config struct {
 	// none, the connection's address is the client, so a client cannot pick its own rate
 	// limit bucket by sending the header.
 	TrustedProxies []string
+	// MaxEvaluations caps the evaluations running at once across the server (0: 4 per CPU;
+	// below 0: no cap); a request that waits longer than EvaluationWait (0: 100 ms) for a
+	// slot gets 503 with Retry-After.
+	MaxEvaluations int
+	EvaluationWait time.Duration
 }
 
 // Server serves the web pages and the API.
@@ -38,6 +43,8 @@ type Server struct {
 	engine  *gin.Engine
 	web     *webUI // parsed templates and hashed static assets
 	metrics metrics
+	gate    *evalGate // evaluations in flight
+	perIP   *limiter  // the open API's per-IP budget, which batch items are charged to
 }
 
 // New builds the server and its routes. The same constructor serves production and tests.
@@ -46,7 +53,8 @@ func New(cfg Config, content *advisor.Holder, st store.Store, log *slog.Logger) 
 		cfg.MaxBodyBytes = 1 << 20
 	}
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{cfg: cfg, content: content, store: st, log: log, started: time.Now()}
+	s := &Server{cfg: cfg, content: content, store: st, log: log, started: time.Now(),
+		gate: newEvalGate(cfg.MaxEvaluations, cfg.EvaluationWait), perIP: newLimiter(cfg.RateLimit)}
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
 	if err := e.SetTrustedProxies(cfg.TrustedProxies); err != nil {
@@ -63,7 +71,9 @@ func New(cfg Config, content *advisor.Holder, st store.Store, log *slog.Logger) 
 	e.NoMethod(s.handle(func(*gin.Context) error { return errMethod }))
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.handle(s.readyz))
-	e.GET("/metrics", s.metricsPage)
+	// Metrics say how busy the service is and whether its content reloads: for operators,
+	// so an editor key here, or a listener of their own (MetricsHandler, --metrics-addr).
+	e.GET("/metrics", s.authenticate(s.perIP, true), s.requireEditor, s.metricsPage)
 	s.webRoutes(e)
 	s.apiRoutes(e)
 	s.engine = e
@@ -71,13 +81,38 @@ func New(cfg Config, content *advisor.Holder, st store.Store, log *slog.Logger) 
 }
 
 // Handler returns the server's HTTP handler. Cross-origin state-changing requests from
-// browsers are refused with 403 before they reach any route (CSRF protection).
+// browsers are refused with 403 before they reach any route (CSRF protection). HEAD is served
+// for every GET route (RFC 9110 §9.3.2): the GET handler runs and its body is dropped, so the
+// headers, Content-Length included, are the ones a GET gets.
 func (s *Server) Handler() http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errCrossOrigin)
 	}))
-	return cop.Handler(s.engine)
+	h := cop.Handler(s.engine)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodHead {
+			get := *r
+			get.Method = http.MethodGet
+			h.ServeHTTP(headWriter{w}, &get)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// headWriter drops the body of a response to HEAD.
+type headWriter struct{ http.ResponseWriter }
+
+func (w headWriter) Write(b []byte) (int, error)       { return len(b), nil }
+func (w headWriter) WriteString(s string) (int, error) { return len(s), nil }
+
+// MetricsHandler serves /metrics without a key, for a listener of its own that only operators
+// can reach (serve --metrics-addr); on the main address /metrics needs an editor key.
+func (s *Server) MetricsHandler() http.Handler {
+	e := gin.New()
+	e.GET("/metrics", s.metricsPage)
+	return e
 }
 
 func (s *Server) healthz(c *gin.Context) {

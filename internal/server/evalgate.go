@@ -1,0 +1,92 @@
+package server
+
+import (
+	"net/http"
+	"runtime"
+	"strconv"
+	"time"
+
+	"github.com/ciamadvisor/advisor/internal/advisor"
+)
+
+// Bounded work per request. An evaluation costs tens of microseconds, with counterfactuals a
+// few milliseconds, and a batch up to a hundred evaluations; left unbounded, a few clients
+// sending batches inside their rate limits kept every core busy and grew the heap by hundreds
+// of megabytes. So:
+//   - every evaluation, from the API or the web pages, runs under a server-wide cap on
+//     evaluations in flight (Config.MaxEvaluations); a request that finds no free slot within
+//     Config.EvaluationWait is shed with 503 and Retry-After instead of queueing without end;
+//   - a batch holds one slot while it runs, its items are charged to the caller's rate limit
+//     one by one, explain is refused on batches of more than maxExplainBatch items, and its
+//     response stops growing at maxBatchResponse bytes.
+const maxExplainBatch = 10 // items a batch may have with ?explain=true
+
+// maxBatchResponse is how many bytes of results one batch response may carry (a variable only
+// so that a test can lower it).
+var maxBatchResponse = 4 << 20
+
+// sizeText writes a byte count as MiB or KiB.
+func sizeText(n int) string {
+	if n >= 1<<20 {
+		return strconv.Itoa(n>>20) + " MiB"
+	}
+	return strconv.Itoa(n>>10) + " KiB"
+}
+
+// errBusy sheds a request when every evaluation slot stays taken.
+var errBusy = &httpError{Status: http.StatusServiceUnavailable, Title: "Busy",
+	Detail: "The server is evaluating as many requests as it can; retry after the time in the Retry-After header."}
+
+// evalGate is a counting semaphore over evaluations in flight.
+type evalGate struct {
+	slots chan struct{}
+	wait  time.Duration
+}
+
+// newEvalGate allows n evaluations at once (4 per CPU when n is 0, none refused when n < 0),
+// waiting up to wait for a slot.
+func newEvalGate(n int, wait time.Duration) *evalGate {
+	switch {
+	case n < 0:
+		return nil
+	case n == 0:
+		n = 4 * runtime.GOMAXPROCS(0)
+	}
+	if wait <= 0 {
+		wait = 100 * time.Millisecond
+	}
+	return &evalGate{slots: make(chan struct{}, n), wait: wait}
+}
+
+// acquire takes a slot, waiting up to the gate's wait, and returns the function that gives it
+// back; errBusy when none came free.
+func (g *evalGate) acquire() (release func(), err error) {
+	if g == nil {
+		return func() {}, nil
+	}
+	select {
+	case g.slots <- struct{}{}:
+		return g.release, nil
+	default:
+	}
+	t := time.NewTimer(g.wait)
+	defer t.Stop()
+	select {
+	case g.slots <- struct{}{}:
+		return g.release, nil
+	case <-t.C:
+		return nil, errBusy
+	}
+}
+
+func (g *evalGate) release() { <-g.slots }
+
+// evaluate is the one way the server evaluates answers: under the gate.
+func (s *Server) evaluate(adv *advisor.Advisor, raw map[string]any, opt advisor.Options) (*advisor.Recommendation, error) {
+	release, err := s.gate.acquire()
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	return adv.Evaluate(raw, opt)
+}
