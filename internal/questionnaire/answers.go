@@ -2,6 +2,7 @@ package questionnaire
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -20,6 +21,9 @@ type Problem struct {
 	Question string `json:"question"`
 	Code     string `json:"code"` // unknown_question, unknown_option, wrong_type, out_of_range, required
 	Message  string `json:"message"`
+	// Detail says what is wrong in a buyer's words, where the questionnaire knows better than
+	// a general message for the code: why a typed number cannot be read, the real limit.
+	Detail string `json:"-"`
 }
 
 // Notice is something a caller should know about accepted answers, such as an answer that was
@@ -78,78 +82,116 @@ func (q *Questionnaire) Validate(raw map[string]any) (Answers, []Notice, error) 
 // ValidateUpTo is Validate for answers given a step at a time: only the required questions of
 // the first steps steps are required yet (0: none, a draft; len(q.Steps): all).
 func (q *Questionnaire) ValidateUpTo(raw map[string]any, steps int) (Answers, []Notice, error) {
-	requiredUntil := steps
-	stepIndex := map[string]int{}
+	c, err := q.Check(raw, steps)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(c.Problems) > 0 {
+		return nil, c.Notices, &ValidationError{Problems: c.Problems}
+	}
+	return c.Answers, c.Notices, nil
+}
+
+// Checked is raw answers typed as far as they are valid: what a step-by-step form needs to
+// decide which questions to show while some answers are still wrong.
+type Checked struct {
+	// Answers are the valid answers to the questions asked; invalid answers count as
+	// unanswered, answers to hidden questions are dropped (see Notices).
+	Answers  Answers
+	Notices  []Notice
+	Problems []Problem // every problem, in questionnaire order, unknown questions first
+	// Values are the raw answers with every valid one in its normal form (multiple choices
+	// in option order without duplicates, numbers as int or float64), hidden ones included:
+	// what to store.
+	Values map[string]any
+}
+
+// Check types raw answers (decoded JSON with json.Number for numbers, or FromForm's output)
+// as far as they are valid, requiring the required questions of the first steps steps. It
+// fails only on a fault of the content, never of the answers.
+func (q *Questionnaire) Check(raw map[string]any, steps int) (*Checked, error) {
+	stepIndex := make(map[string]int, len(q.Steps))
 	for i, s := range q.Steps {
 		stepIndex[s.ID] = i
 	}
-	var problems []Problem
-	typed := Answers{}
+	c := &Checked{Answers: Answers{}, Values: make(map[string]any, len(raw))}
 	unknown := make([]string, 0)
-	for id := range raw {
+	for id, v := range raw {
+		c.Values[id] = v
 		if q.byID[id] == nil {
 			unknown = append(unknown, id)
 		}
 	}
 	sort.Strings(unknown)
 	for _, id := range unknown {
-		problems = append(problems, Problem{Question: id, Code: "unknown_question",
+		c.Problems = append(c.Problems, Problem{Question: id, Code: "unknown_question",
 			Message: fmt.Sprintf("%s: no such question in questionnaire %q", id, q.ID)})
 	}
+	typed := make(Answers, len(raw))
 	for _, qn := range q.questions {
 		v, ok := raw[qn.ID]
 		if !ok || v == nil {
+			delete(c.Values, qn.ID)
 			continue
 		}
 		val, p := qn.convert(v)
 		if p != nil {
-			problems = append(problems, *p)
+			c.Problems = append(c.Problems, *p)
 			continue
 		}
 		typed[qn.ID] = val
+		c.Values[qn.ID] = val
 	}
 
-	var notices []Notice
-	answers := Answers{}
 	env := map[string]any{AnsweredVar: []string{}}
 	for _, qn := range q.questions {
 		visible, err := qn.visible(env)
 		if err != nil {
 			// Conditions are type-checked at load; a runtime failure here is a content bug.
-			return nil, nil, fmt.Errorf("question %s: condition: %w", qn.ID, err)
+			return nil, fmt.Errorf("question %s: condition: %w", qn.ID, err)
 		}
 		v, has := typed[qn.ID]
 		switch {
 		case !visible && has:
-			notices = append(notices, Notice{Question: qn.ID,
+			c.Notices = append(c.Notices, Notice{Question: qn.ID,
 				Message: fmt.Sprintf("%s: answer ignored because the question is not asked for these answers (asked when %s)", qn.ID, qn.WhenText)})
 			has = false
-		case visible && !has && qn.Required && stepIndex[qn.Step] < requiredUntil && !hasProblem(problems, qn.ID):
-			problems = append(problems, Problem{Question: qn.ID, Code: "required",
+		case visible && !has && qn.Required && stepIndex[qn.Step] < steps && !hasProblem(c.Problems, qn.ID):
+			c.Problems = append(c.Problems, Problem{Question: qn.ID, Code: "required",
 				Message: fmt.Sprintf("%s: an answer is required (%s)", qn.ID, qn.expected())})
 		}
 		if has {
-			answers[qn.ID] = v
+			c.Answers[qn.ID] = v
 			env[qn.ID] = v
 			env[AnsweredVar] = append(env[AnsweredVar].([]string), qn.ID)
 		} else {
 			env[qn.ID] = qn.Type.ZeroValue()
 		}
 	}
-	if len(problems) > 0 {
-		// Report in questionnaire order, unknown questions first, so the list reads like the form.
-		order := func(id string) int {
-			for i, qn := range q.questions {
-				if qn.ID == id {
-					return i
-				}
-			}
-			return -1
-		}
-		sort.SliceStable(problems, func(i, j int) bool { return order(problems[i].Question) < order(problems[j].Question) })
-		return nil, notices, &ValidationError{Problems: problems}
+	// Report in questionnaire order, unknown questions first, so the list reads like the form.
+	order := make(map[string]int, len(q.questions))
+	for i, qn := range q.questions {
+		order[qn.ID] = i + 1
 	}
-	return answers, notices, nil
+	sort.SliceStable(c.Problems, func(i, j int) bool { return order[c.Problems[i].Question] < order[c.Problems[j].Question] })
+	return c, nil
+}
+
+// Merge returns saved overlaid with patch, where a nil value clears an answer. Neither map is
+// changed.
+func Merge(saved, patch map[string]any) map[string]any {
+	out := make(map[string]any, len(saved)+len(patch))
+	for k, v := range saved {
+		out[k] = v
+	}
+	for k, v := range patch {
+		if v == nil {
+			delete(out, k)
+		} else {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // Visible reports whether the question is asked, given the answers so far.
@@ -281,42 +323,68 @@ func (qn *Question) convert(v any) (any, *Problem) {
 		}
 		return b, nil
 	case Integer, Number:
-		f, ok := number(v)
-		if !ok || math.IsNaN(f) || math.IsInf(f, 0) {
-			return nil, qn.problem("wrong_type", v)
-		}
-		if qn.Type == Integer && (f != math.Trunc(f) || math.Abs(f) > 1<<53) {
-			return nil, qn.problem("wrong_type", v)
-		}
-		if (qn.Min != nil && f < *qn.Min) || (qn.Max != nil && f > *qn.Max) {
-			return nil, qn.problem("out_of_range", v)
-		}
-		if qn.Type == Integer {
-			return int(f), nil
-		}
-		return f, nil
+		return qn.convertNumber(v)
 	}
 	return nil, qn.problem("wrong_type", v)
 }
 
-func number(v any) (float64, bool) {
+// convertNumber checks a number answer: JSON's grammar for json.Number, whole for an integer
+// question, within the question's range and within Limit.
+func (qn *Question) convertNumber(v any) (any, *Problem) {
+	var f float64
 	switch n := v.(type) {
 	case json.Number:
-		f, err := n.Float64()
-		return f, err == nil
+		if !isJSONNumber(string(n)) {
+			return nil, qn.problem("wrong_type", string(n))
+		}
+		var err error
+		// A range error leaves ±Inf or 0, which the checks below judge like any value.
+		if f, err = strconv.ParseFloat(string(n), 64); err != nil && !errors.Is(err, strconv.ErrRange) {
+			return nil, qn.problem("wrong_type", v)
+		}
 	case float64:
-		return n, true
+		f = n
 	case int:
-		return float64(n), true
+		f = float64(n)
+	default:
+		return nil, qn.problem("wrong_type", v)
 	}
-	return 0, false
+	if math.IsNaN(f) {
+		return nil, qn.problem("wrong_type", v)
+	}
+	if (qn.Min != nil && f < *qn.Min) || (qn.Max != nil && f > *qn.Max) {
+		return nil, qn.problem("out_of_range", v)
+	}
+	if math.Abs(f) > Limit {
+		p := qn.problem("out_of_range", v)
+		p.Message += fmt.Sprintf(", and no larger than %d in size", int64(Limit))
+		if f > 0 {
+			p.Detail = fmt.Sprintf("Enter a number no larger than %s.", groupInt(Limit))
+		} else {
+			p.Detail = fmt.Sprintf("Enter a number no smaller than -%s.", groupInt(Limit))
+		}
+		return nil, p
+	}
+	if qn.Type == Integer {
+		if f != math.Trunc(f) {
+			p := qn.problem("wrong_type", v)
+			p.Detail = "Enter a whole number, without decimals."
+			return nil, p
+		}
+		return int(f), nil
+	}
+	return f, nil
 }
 
-// FromForm turns HTML form values (field names are question IDs) into raw answers for Validate.
-// Empty text fields count as unanswered; text is converted to the question's type where it
-// parses, and kept as text otherwise so that Validate reports it.
-func (q *Questionnaire) FromForm(form map[string][]string, step string) map[string]any {
+// FromForm turns HTML form values (field names are question IDs) into raw answers for Check,
+// and reports the values it cannot read: numbers are normalised by ParseNumberText, yes/no
+// become booleans. A field that cannot be read is left out of the answers (so that merging
+// keeps what was saved) and reported; an empty text field is unanswered (nil); a multiple
+// choice is the list of values ticked. step limits the fields read to those of one step ("":
+// all).
+func (q *Questionnaire) FromForm(form map[string][]string, step string) (map[string]any, []Problem) {
 	raw := map[string]any{}
+	var problems []Problem
 	for _, qn := range q.questions {
 		if step != "" && qn.Step != step {
 			continue
@@ -333,17 +401,18 @@ func (q *Questionnaire) FromForm(form map[string][]string, step string) map[stri
 			continue
 		}
 		if len(vals) == 0 || strings.TrimSpace(vals[0]) == "" {
+			raw[qn.ID] = nil
 			continue
 		}
 		s := strings.TrimSpace(vals[0])
 		switch qn.Type {
 		case Integer, Number:
-			clean := strings.ReplaceAll(strings.ReplaceAll(s, ",", ""), "_", "")
-			if _, err := strconv.ParseFloat(clean, 64); err == nil {
-				raw[qn.ID] = json.Number(clean)
-			} else {
-				raw[qn.ID] = s
+			n, p := qn.ParseNumberText(s)
+			if p != nil {
+				problems = append(problems, *p)
+				continue
 			}
+			raw[qn.ID] = n
 		case Boolean:
 			switch strings.ToLower(s) {
 			case "true", "yes", "on":
@@ -351,13 +420,13 @@ func (q *Questionnaire) FromForm(form map[string][]string, step string) map[stri
 			case "false", "no", "off":
 				raw[qn.ID] = false
 			default:
-				raw[qn.ID] = s
+				problems = append(problems, *qn.problem("wrong_type", s))
 			}
 		default:
 			raw[qn.ID] = s
 		}
 	}
-	return raw
+	return raw, problems
 }
 
 // Prune drops, in place, the answers to questions that the other answers hide, until no

@@ -67,11 +67,33 @@ type Question struct {
 	Min      *float64          `yaml:"min" json:"min,omitempty"`
 	Max      *float64          `yaml:"max" json:"max,omitempty"`
 	Unit     string            `yaml:"unit" json:"unit,omitempty"`
+	Confirm  *Confirm          `yaml:"confirm" json:"-"`
 	When     expression.Source `yaml:"when" json:"-"`
 	WhenText string            `yaml:"-" json:"when,omitempty"`
 	Step     string            `yaml:"-" json:"step"`
 
 	when *vm.Program
+}
+
+// Confirm marks numeric answers that are possible but unlikely enough that a form asks "is
+// this right?" before keeping them: a typo of three zeros, or a percentage meant as a factor.
+type Confirm struct {
+	Above float64 `yaml:"above"` // answers above this are confirmed
+	Text  string  `yaml:"text"`  // why, in the buyer's words
+}
+
+// Implausible reports whether v, a valid answer to qn, is one to confirm.
+func (qn *Question) Implausible(v any) bool {
+	if qn.Confirm == nil {
+		return false
+	}
+	switch n := v.(type) {
+	case int:
+		return float64(n) > qn.Confirm.Above
+	case float64:
+		return n > qn.Confirm.Above
+	}
+	return false
 }
 
 // Option is one allowed value of a single or multi question.
@@ -249,6 +271,12 @@ func checkQuestion(qn *Question, file string, errs *diag.List) {
 	}
 	if qn.Label == "" {
 		errs.Add(file, 0, 0, qn.ID, "question has no label")
+	}
+	if qn.Confirm != nil && qn.Type != Integer && qn.Type != Number {
+		errs.Add(file, 0, 0, qn.ID, "confirm is for integer and number questions")
+	}
+	if qn.Confirm != nil && qn.Confirm.Text == "" {
+		errs.Add(file, 0, 0, qn.ID, "confirm needs a text saying why the answer is unusual")
 	}
 	if qn.Min != nil && qn.Max != nil && *qn.Min > *qn.Max {
 		errs.Add(file, 0, 0, qn.ID, "min %v is above max %v", *qn.Min, *qn.Max)

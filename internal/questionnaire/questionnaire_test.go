@@ -124,22 +124,28 @@ func TestValidate(t *testing.T) {
 
 func TestFromForm(t *testing.T) {
 	q := shipped(t)
-	raw := q.FromForm(map[string][]string{
+	raw, problems := q.FromForm(map[string][]string{
 		"identity_shape":      {"b2b"},
 		"identity_is_product": {"false"},
 		"mau_now":             {"40,000"},
 		"mau_growth_pct":      {""},
-		"channels":            {"web", "api"},
+		"channels":            {"web", "api", "web"},
 	}, "")
+	require.Empty(t, problems)
 	a, _, err := q.Validate(raw)
 	require.NoError(t, err)
 	assert.Equal(t, 40000, a["mau_now"])
-	assert.Equal(t, []string{"web", "api"}, a["channels"])
+	assert.Equal(t, []string{"web", "api"}, a["channels"], "duplicates collapse, as in JSON")
 	_, answered := a["mau_growth_pct"]
 	assert.False(t, answered, "an empty text field is unanswered")
 
-	_, _, err = q.Validate(q.FromForm(map[string][]string{"identity_shape": {"b2c"}, "identity_is_product": {"maybe"}, "mau_now": {"lots"}}, ""))
-	assert.EqualError(t, err, `invalid answers: identity_is_product: got "maybe", want true or false; mau_now: got "lots", want a whole number ≥ 0`)
+	raw, problems = q.FromForm(map[string][]string{"identity_shape": {"b2c"}, "identity_is_product": {"maybe"}, "mau_now": {"lots"}}, "")
+	assert.Equal(t, []questionnaire.Problem{
+		{Question: "identity_is_product", Code: "wrong_type", Message: `identity_is_product: got "maybe", want true or false`},
+		{Question: "mau_now", Code: "wrong_type", Message: `mau_now: got "lots", want a whole number ≥ 0: Enter the number in digits, for example 40000 or 40k.`,
+			Detail: "Enter the number in digits, for example 40000 or 40k."},
+	}, problems)
+	assert.NotContains(t, raw, "mau_now", "an unreadable field is left out, so that merging keeps what was saved")
 }
 
 func TestParseErrors(t *testing.T) {

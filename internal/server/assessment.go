@@ -28,34 +28,35 @@ func answersOf(a *store.Assessment) (map[string]any, error) {
 
 // applyAnswers merges patch into the assessment's answers (a null value clears an answer),
 // validates them, requiring the required questions of the first requiredSteps steps only, and
-// stores the merged answers. When the answers are complete it also computes and stores the
-// recommendation, and returns it; otherwise the stored result is cleared and rec is nil (a
-// draft). On a validation error nothing is saved.
+// stores them through storeAnswers. On a validation error nothing is saved.
 func (s *Server) applyAnswers(ctx context.Context, adv *advisor.Advisor, a *store.Assessment, patch map[string]any, requiredSteps int) (*advisor.Recommendation, error) {
-	merged, err := answersOf(a)
+	saved, err := answersOf(a)
 	if err != nil {
 		return nil, err
 	}
-	for k, v := range patch {
-		if v == nil {
-			delete(merged, k)
-		} else {
-			merged[k] = v
-		}
-	}
-	q := adv.Questionnaire()
-	if _, _, err := q.ValidateUpTo(merged, requiredSteps); err != nil {
+	c, err := adv.Questionnaire().Check(questionnaire.Merge(saved, patch), requiredSteps)
+	if err != nil {
 		return nil, err
 	}
-	rec, err := s.evaluate(adv, merged, advisor.Options{Counterfactuals: true}) // under the server-wide cap
-	var ve *questionnaire.ValidationError
-	if errors.As(err, &ve) {
+	if len(c.Problems) > 0 {
+		return nil, &questionnaire.ValidationError{Problems: c.Problems}
+	}
+	// The answers in their normal form: a choice ticked twice is stored once.
+	return s.storeAnswers(ctx, adv, a, c.Values)
+}
+
+// storeAnswers stores valid answers as the assessment's answers. When they are complete it
+// also computes and stores the recommendation, and returns it; otherwise the stored result is
+// cleared and rec is nil (a draft).
+func (s *Server) storeAnswers(ctx context.Context, adv *advisor.Advisor, a *store.Assessment, answers map[string]any) (*advisor.Recommendation, error) {
+	rec, err := s.evaluate(adv, answers, advisor.Options{Counterfactuals: true}) // under the server-wide cap
+	if _, ok := errors.AsType[*questionnaire.ValidationError](err); ok {
 		rec, err = nil, nil // valid so far, not complete yet
 	}
 	if err != nil {
 		return nil, err
 	}
-	if a.Answers, err = json.Marshal(merged); err != nil {
+	if a.Answers, err = json.Marshal(answers); err != nil {
 		return nil, err
 	}
 	a.Result = nil

@@ -77,13 +77,13 @@ func TestWebFlow(t *testing.T) {
 	t.Run("review", func(t *testing.T) {
 		doc := parseHTML(t, s.get("/a/"+id+"/review"))
 		assert.Equal(t, "Check your answers", textOf(doc.Find("h1")))
-		row := doc.Find(`a[href="/a/` + id + `/step/shape#q-identity_shape"]`).Closest(".row")
+		row := doc.Find(`a[href="/a/` + id + `/step/shape?from=review#q-identity_shape"]`).Closest(".row")
 		assert.Equal(t, "Businesses (B2B SaaS)", textOf(row.Find("dd").First()))
-		row = doc.Find(`a[href="/a/` + id + `/step/shape#q-channels"]`).Closest(".row")
+		row = doc.Find(`a[href="/a/` + id + `/step/shape?from=review#q-channels"]`).Closest(".row")
 		assert.Equal(t, "Web app, Public API used by customers' code", textOf(row.Find("dd").First()))
-		row = doc.Find(`a[href="/a/` + id + `/step/scale#q-mau_now"]`).Closest(".row")
+		row = doc.Find(`a[href="/a/` + id + `/step/scale?from=review#q-mau_now"]`).Closest(".row")
 		assert.Equal(t, "40,000 users a month", textOf(row.Find("dd").First()))
-		row = doc.Find(`a[href="/a/` + id + `/step/build#q-identity_is_product"]`).Closest(".row")
+		row = doc.Find(`a[href="/a/` + id + `/step/build?from=review#q-identity_is_product"]`).Closest(".row")
 		assert.Equal(t, "No", textOf(row.Find("dd").First()))
 		assert.Equal(t, "Change your answer to: Who are your users?", textOf(doc.Find(`a[href$="#q-identity_shape"]`)))
 		assert.Equal(t, "/a/"+id+"/result", doc.Find("a.button").AttrOr("href", ""))
@@ -158,7 +158,7 @@ func TestWebResume(t *testing.T) {
 		doc := parseHTML(t, s.get("/a/"+id+"/review"))
 		missing := doc.Find(".error-summary a")
 		assert.Equal(t, "Step 4: How many monthly active users do you have today?", textOf(missing))
-		assert.Equal(t, "/a/"+id+"/step/scale#q-mau_now", missing.AttrOr("href", ""))
+		assert.Equal(t, "/a/"+id+"/step/scale?from=review#q-mau_now", missing.AttrOr("href", ""))
 		assert.Equal(t, 0, doc.Find(`a[href$="/result"]`).Length(), "no result link while incomplete")
 		rec = s.get("/a/" + id + "/result.md")
 		assert.Equal(t, http.StatusSeeOther, rec.Code)
@@ -181,7 +181,7 @@ func TestWebValidationError(t *testing.T) {
 	assert.Equal(t, "12.5", in.AttrOr("value", ""), "the typed value is kept")
 	assert.Equal(t, "true", in.AttrOr("aria-invalid", ""))
 	assert.Contains(t, strings.Fields(in.AttrOr("aria-describedby", "")), "e-mau_now")
-	assert.Equal(t, "Error: Enter a whole number, in digits (for example 40000).", textOf(doc.Find("#q-mau_now #e-mau_now")))
+	assert.Equal(t, "Error: Enter a whole number, without decimals.", textOf(doc.Find("#q-mau_now #e-mau_now")))
 	assert.Equal(t, "Error: Enter a number from -100 to 1,000.", textOf(doc.Find("#q-mau_growth_pct #e-mau_growth_pct")))
 	assert.Equal(t, "90000", doc.Find("#f-registered_users").AttrOr("value", ""), "valid answers typed alongside are kept too")
 	assert.Empty(t, doc.Find("#f-registered_users").AttrOr("aria-invalid", ""))
@@ -189,7 +189,7 @@ func TestWebValidationError(t *testing.T) {
 	links := doc.Find(".error-summary a")
 	require.Equal(t, 2, links.Length())
 	assert.Equal(t, "#f-mau_now", links.First().AttrOr("href", ""))
-	assert.Equal(t, "How many monthly active users do you have today? — Enter a whole number, in digits (for example 40000).", textOf(links.First()))
+	assert.Equal(t, "How many monthly active users do you have today? — Enter a whole number, without decimals.", textOf(links.First()))
 	assert.Equal(t, "#f-mau_growth_pct", links.Last().AttrOr("href", ""))
 
 	// Nothing was saved.
@@ -230,16 +230,26 @@ func TestWebBack(t *testing.T) {
 		assert.Equal(t, 0, doc.Find(`input[name=identity_is_product][checked]`).Length())
 		assert.Equal(t, 1, doc.Find(`#f-identity_team-none[checked]`).Length())
 	})
-	t.Run("Back with an answer that does not fit stays", func(t *testing.T) {
+	t.Run("Back with an answer that does not fit goes back and keeps the text", func(t *testing.T) {
 		require.Equal(t, http.StatusSeeOther, s.submit(build, url.Values{"identity_is_product": {"no"}}, "next").Code)
 		require.Equal(t, http.StatusSeeOther, s.submit("/a/"+id+"/step/constraints", nil, "next").Code)
 		scale := "/a/" + id + "/step/scale"
 		rec := s.submit(scale, url.Values{"mau_now": {"lots"}, "budget_annual_usd": {"5000"}}, "back")
-		require.Equal(t, http.StatusUnprocessableEntity, rec.Code)
-		doc := parseHTML(t, rec)
+		require.Equal(t, http.StatusSeeOther, rec.Code, "Back never validates")
+		back := rec.Header().Get("Location")
+		assert.Equal(t, "/a/"+id+"/step/constraints?draft=mau_now%3Dlots", back)
+
+		// The valid answer was saved; the text that does not read travels with the buyer.
+		doc := parseHTML(t, s.get(back))
+		assert.Equal(t, "mau_now=lots", doc.Find(`input[name=_draft]`).AttrOr("value", ""))
+		rec = s.submit(back, nil, "next")
+		require.Equal(t, http.StatusSeeOther, rec.Code)
+		require.Equal(t, scale+"?draft=mau_now%3Dlots", rec.Header().Get("Location"))
+		doc = parseHTML(t, s.get(rec.Header().Get("Location")))
 		assert.Equal(t, "lots", doc.Find("#f-mau_now").AttrOr("value", ""))
+		assert.Equal(t, "Error: Enter the number in digits, for example 40000 or 40k.", textOf(doc.Find("#e-mau_now")))
 		assert.Equal(t, "5000", doc.Find("#f-budget_annual_usd").AttrOr("value", ""))
-		assert.Equal(t, "Error: Enter a whole number, in digits (for example 40000).", textOf(doc.Find("#e-mau_now")))
+		assert.Equal(t, 0, doc.Find(`input[name=_draft]`).Length(), "shown in its field now")
 	})
 }
 

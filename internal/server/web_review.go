@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -40,17 +41,17 @@ func (w *webApp) review(c *gin.Context) error {
 		return err
 	}
 	q := adv.Questionnaire()
-	problems := map[string]questionnaire.Problem{}
-	if _, _, err := q.Validate(saved); err != nil {
-		ve, ok := err.(*questionnaire.ValidationError)
-		if !ok {
-			return err
-		}
-		for _, p := range ve.Problems {
-			problems[p.Question] = p
-		}
+	checked, err := q.Check(saved, len(q.Steps))
+	if err != nil {
+		return err
 	}
-	typed := visibilityAnswers(q, saved)
+	problems := map[string]questionnaire.Problem{}
+	for _, p := range checked.Problems {
+		problems[p.Question] = p
+	}
+	typed := checked.Answers
+	// Text typed before a Back from a step opened here, kept for that step's Change links.
+	draft := decodeDraft(c.Query("draft"))
 	v := reviewView{
 		basePage:  basePage{Title: "Check your answers", NoIndex: true},
 		ID:        a.ID,
@@ -63,7 +64,7 @@ func (w *webApp) review(c *gin.Context) error {
 			if !q.Visible(qn, typed) {
 				continue
 			}
-			it := reviewItem{ID: qn.ID, Label: qn.Label, ChangeURL: rs.URL + "#q-" + qn.ID}
+			it := reviewItem{ID: qn.ID, Label: qn.Label, ChangeURL: stepAnswersURL(a.ID, s.ID, stepDraft(s, draft), "q-"+qn.ID)}
 			if val, ok := typed[qn.ID]; ok {
 				it.Answer = answerText(qn, val)
 			}
@@ -109,7 +110,7 @@ func answerText(qn *questionnaire.Question, v any) string {
 	case int:
 		return withUnit(groupDigits(x), qn.Unit)
 	case float64:
-		return withUnit(groupNumber(x), qn.Unit)
+		return withUnit(questionnaire.FormatNumber(x), qn.Unit)
 	}
 	return ""
 }
@@ -119,4 +120,15 @@ func withUnit(n, unit string) string {
 		return n
 	}
 	return n + " " + unit
+}
+
+// stepDraft is the part of a draft that belongs to step.
+func stepDraft(step *questionnaire.Step, draft url.Values) string {
+	out := url.Values{}
+	for _, qn := range step.Questions {
+		if vals, ok := draft[qn.ID]; ok {
+			out[qn.ID] = vals
+		}
+	}
+	return encodeDraft(out)
 }

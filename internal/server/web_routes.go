@@ -182,23 +182,11 @@ func (w *webApp) assessment(c *gin.Context) (*store.Assessment, error) {
 // when the answers are complete. Answers to questions the questionnaire no longer has count
 // against the first step, where saving drops them.
 func firstIncomplete(q *questionnaire.Questionnaire, raw map[string]any) (int, error) {
-	_, _, err := q.Validate(raw)
-	if err == nil {
-		return -1, nil
-	}
-	ve, ok := err.(*questionnaire.ValidationError)
-	if !ok {
+	c, err := q.Check(raw, len(q.Steps))
+	if err != nil {
 		return 0, err
 	}
-	first := len(q.Steps) - 1
-	for _, p := range ve.Problems {
-		i := 0
-		if qn := q.Question(p.Question); qn != nil {
-			i = stepIndex(q, qn.Step)
-		}
-		first = min(first, i)
-	}
-	return first, nil
+	return firstIncompleteOf(q, c), nil
 }
 
 func stepIndex(q *questionnaire.Questionnaire, id string) int {
