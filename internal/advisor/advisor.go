@@ -51,6 +51,9 @@ func Dir(dir string) (Source, error) {
 type Advisor struct {
 	Rules  *rules.RuleSet
 	Source Source // where the content was loaded from
+
+	stepIndex map[string]int    // questionnaire step IDs in order
+	stepTitle map[string]string // and their titles
 }
 
 // Load reads and compiles all content from src. The error, if any, is a diag.List holding
@@ -81,7 +84,11 @@ func Load(src Source) (*Advisor, error) {
 	if len(errs) > 0 {
 		return nil, errs.Err()
 	}
-	return &Advisor{Rules: rs, Source: src}, nil
+	a := &Advisor{Rules: rs, Source: src, stepIndex: map[string]int{}, stepTitle: map[string]string{}}
+	for i, s := range q.Steps {
+		a.stepIndex[s.ID], a.stepTitle[s.ID] = i, s.Title
+	}
+	return a, nil
 }
 
 // Questionnaire is the loaded questionnaire.

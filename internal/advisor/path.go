@@ -1,7 +1,7 @@
 package advisor
 
 import (
-	"sort"
+	"slices"
 
 	"github.com/ciamadvisor/advisor/internal/rules"
 )
@@ -26,13 +26,10 @@ type PathEntry struct {
 // reading, by priority. Editors give guides specific to an answer a higher priority than
 // generic ones.
 func (a *Advisor) readingPath(fired []*rules.Rule) (now, further []PathEntry) {
-	q, c := a.Questionnaire(), a.Catalog()
-	stepIndex := map[string]int{}
-	for i, s := range q.Steps {
-		stepIndex[s.ID] = i
-	}
-	bySlug := map[string]int{}
-	var path []PathEntry
+	c := a.Catalog()
+	stepIndex := a.stepIndex
+	bySlug := make(map[string]int, 16)
+	path := make([]PathEntry, 0, 32)
 	for _, r := range fired {
 		for _, g := range r.Guides {
 			reason := g.Reason
@@ -51,22 +48,32 @@ func (a *Advisor) readingPath(fired []*rules.Rule) (now, further []PathEntry) {
 			}
 		}
 	}
-	sort.SliceStable(path, func(i, j int) bool { return path[i].priority > path[j].priority })
+	slices.SortStableFunc(path, func(x, y PathEntry) int { return y.priority - x.priority })
 	rk := c.Ranking
 	minutes := 0
-	now, further = make([]PathEntry, 0, rk.ReadingGuides), make([]PathEntry, 0, len(path))
+	// Mark what to read now, then move it to the front keeping the order: one array serves both.
+	readNow := make([]bool, len(path))
+	k := 0
 	for i := range path {
 		e := &path[i]
 		g := c.Guide(e.Slug)
 		e.Title, e.URL, e.Minutes, e.Verified = g.Title, g.URL, g.Minutes, g.Verified
-		e.StepTitle = q.Step(e.Step).Title
-		if len(now) < rk.ReadingGuides && (len(now) == 0 || minutes+e.Minutes <= rk.ReadingMinutes) {
+		e.StepTitle = a.stepTitle[e.Step]
+		if k < rk.ReadingGuides && (k == 0 || minutes+e.Minutes <= rk.ReadingMinutes) {
 			minutes += e.Minutes
-			now = append(now, *e)
-		} else {
-			further = append(further, *e)
+			readNow[i] = true
+			k++
 		}
 	}
-	sort.SliceStable(now, func(i, j int) bool { return stepIndex[now[i].Step] < stepIndex[now[j].Step] })
+	out := make([]PathEntry, 0, len(path))
+	for _, first := range []bool{true, false} {
+		for i := range path {
+			if readNow[i] == first {
+				out = append(out, path[i])
+			}
+		}
+	}
+	now, further = out[:k:k], out[k:]
+	slices.SortStableFunc(now, func(x, y PathEntry) int { return stepIndex[x.Step] - stepIndex[y.Step] })
 	return now, further
 }

@@ -64,8 +64,8 @@ func score(c *catalog.Catalog, out *rules.Outcome, arch *catalog.Architecture, p
 		possible += weightOf(rk, vv.Rule.Vendors)
 	}
 	possible += rk.VendorTypeWeight
-	for _, w := range arch.Capabilities {
-		possible += w
+	for _, cp := range arch.CapabilityList {
+		possible += cp.Points
 	}
 	if hasIncumbent {
 		possible += rk.NoMigrationWeight
@@ -97,9 +97,9 @@ func score(c *catalog.Catalog, out *rules.Outcome, arch *catalog.Architecture, p
 		if cd.incumbent {
 			cd.points += rk.NoMigrationWeight
 		}
-		for k, w := range arch.Capabilities {
-			if v.Facts[k].Value == catalog.Yes {
-				cd.points += w
+		for _, cp := range arch.CapabilityList {
+			if v.FactAt(cp.Fact).Value == catalog.Yes {
+				cd.points += cp.Points
 			}
 		}
 		cands = append(cands, cd)
@@ -130,8 +130,11 @@ func costFit(cands []*candidate, weight float64) {
 
 // secondhand reports whether the fact a test is about is documented only by a third party.
 func secondhand(v *catalog.Vendor, e *rules.VendorEffect) bool {
-	f := v.Facts[e.Fact]
-	return e.Fact != "" && f.Value == catalog.Yes && f.Secondary
+	if e.FactIdx < 0 {
+		return false
+	}
+	f := v.FactAt(e.FactIdx)
+	return f.Value == catalog.Yes && f.Secondary
 }
 
 func weightOf(rk *catalog.Ranking, e *rules.VendorEffect) float64 {
@@ -181,9 +184,9 @@ func typeFits(v *catalog.Vendor, arch *catalog.Architecture, approach string) bo
 func fitsApproach(v *catalog.Vendor, approach string) bool {
 	switch approach {
 	case "self-host-open-source":
-		return v.Facts["self_host"].Value == catalog.Yes
+		return v.Env().SelfHost == catalog.Yes
 	case "buy-managed":
-		return v.Facts["managed"].Value != catalog.No
+		return v.Env().Managed != catalog.No
 	}
 	return true
 }
@@ -191,12 +194,27 @@ func fitsApproach(v *catalog.Vendor, approach string) bool {
 // pick turns a ranked candidate into what the buyer reads: reasons for, concerns, checks.
 func pick(c *catalog.Catalog, out *rules.Outcome, cd *candidate, arch *catalog.Architecture, possible float64) VendorPick {
 	v := cd.v
-	// One backing array for the three lists: this runs for every vendor on every request.
-	n := len(out.Vendors) + 2
-	buf := make([]Reason, 3*n)
+	// One backing array, sized exactly, for the three lists: this runs for every vendor on
+	// every request.
+	var nWhy, nConcern, nCheck int
+	for _, vv := range out.Vendors {
+		switch vv.Results[cd.idx] {
+		case catalog.Yes:
+			nWhy++
+			if vv.Rule.Vendors.Hard {
+				nCheck++ // room for a third-party-only fact's check
+			}
+		case catalog.No:
+			nConcern++
+		case catalog.Unknown:
+			nCheck++
+		}
+	}
+	nWhy += 2 // vendor type and no migration
+	buf := make([]Reason, nWhy+nConcern+nCheck)
 	p := VendorPick{ID: v.ID, Name: v.Name, Type: v.Type, TypeLabel: v.TypeLabel(), Incumbent: cd.incumbent,
 		Fit: fitOf(cd.points, possible), Unconfirmed: cd.unsure, Cost: cd.cost,
-		Why: buf[0:0:n], Concerns: buf[n : n : 2*n], Check: buf[2*n : 2*n : 3*n]}
+		Why: buf[0:0:nWhy], Concerns: buf[nWhy : nWhy : nWhy+nConcern], Check: buf[nWhy+nConcern : nWhy+nConcern : len(buf)]}
 	known, asked := 0, 0
 	for _, vv := range out.Vendors {
 		e, id := vv.Rule.Vendors, vv.Rule.ID
@@ -209,8 +227,8 @@ func pick(c *catalog.Catalog, out *rules.Outcome, cd *candidate, arch *catalog.A
 			}
 			if e.Pass != "" {
 				text := e.Pass
-				if e.Fact != "" {
-					if plan := v.Facts[e.Fact].Plan; plan != "" {
+				if e.FactIdx >= 0 {
+					if plan := v.FactAt(e.FactIdx).Plan; plan != "" {
 						text += " Needs: " + plan + "."
 					}
 				}

@@ -260,7 +260,7 @@ func (a *Advisor) costPoints(answers questionnaire.Answers, out *rules.Outcome, 
 	}
 	var cheapest *candidate
 	for _, cd := range ranked {
-		if cd.cost.Basis == catalog.BasisListPrice && cd.v.Facts["managed"].Value == catalog.Yes &&
+		if cd.cost.Basis == catalog.BasisListPrice && cd.v.Env().Managed == catalog.Yes &&
 			(cheapest == nil || cd.cost.ThreeYear.Mid() < cheapest.cost.ThreeYear.Mid()) {
 			cheapest = cd
 		}
@@ -337,7 +337,7 @@ func (a *Advisor) recommend(answers questionnaire.Answers, notices []questionnai
 	arch := c.Architecture(d.arch.ID)
 
 	n := c.Ranking.Finalists
-	var ranked, rest []VendorPick
+	ranked, rest := make([]VendorPick, 0, n), make([]VendorPick, 0, len(d.ranked))
 	for i, cd := range d.ranked {
 		p := pick(c, out, cd, arch, d.possible)
 		p.Rank, p.Approachable = i+1, cd.approachable

@@ -139,7 +139,15 @@ type Architecture struct {
 	// Capabilities are the vendor facts the pattern cannot do without, with the fit points a
 	// vendor earns for each it documents, asked for or not.
 	Capabilities map[string]float64 `yaml:"capabilities" json:"capabilities"`
+	// CapabilityList is Capabilities in the order of Facts, by fact position, for hot paths.
+	CapabilityList []Capability `yaml:"-" json:"-"`
 	Diagram      string             `yaml:"diagram" json:"diagram"`
+}
+
+// Capability is one of an architecture's capabilities: a fact position and its points.
+type Capability struct {
+	Fact   int
+	Points float64
 }
 
 // Approach is build, self-host or buy.
@@ -271,6 +279,11 @@ func (c *Catalog) check(prefix string, errs *diag.List) {
 		for k, w := range a.Capabilities {
 			if FactLabels[k] == "" || w <= 0 {
 				errs.Add(af, 0, 0, a.ID, "capability %q: want a vendor fact (%s) with points above 0", k, strings.Join(FactKeys, ", "))
+			}
+		}
+		for i, f := range Facts {
+			if w := a.Capabilities[f.Key]; w > 0 {
+				a.CapabilityList = append(a.CapabilityList, Capability{Fact: i, Points: w})
 			}
 		}
 		for _, t := range a.VendorTypes {

@@ -75,6 +75,23 @@ var FactKeys = func() []string {
 	return keys
 }()
 
+// factIndex is each fact key's position in Facts.
+var factIndex = func() map[string]int {
+	m := make(map[string]int, len(Facts))
+	for i, f := range Facts {
+		m[f.Key] = i
+	}
+	return m
+}()
+
+// FactIndex is the position of fact key in Facts, or -1.
+func FactIndex(key string) int {
+	if i, ok := factIndex[key]; ok {
+		return i
+	}
+	return -1
+}
+
 // FactLabels are the human names of FactKeys.
 var FactLabels = func() map[string]string {
 	m := make(map[string]string, len(Facts))
@@ -122,8 +139,12 @@ type Vendor struct {
 	Traits       []Trait         `yaml:"traits" json:"traits,omitempty"`
 	File         string          `yaml:"-" json:"-"`
 
-	env VendorEnv
+	env   VendorEnv
+	facts []Fact // Facts in the order of the package's Facts list, for lookups on hot paths
 }
+
+// FactAt is the vendor's fact at position i of Facts (see FactIndex).
+func (v *Vendor) FactAt(i int) *Fact { return &v.facts[i] }
 
 // TypeLabel is the vendor type in a buyer's words.
 func (v *Vendor) TypeLabel() string { return VendorTypes[v.Type] }
@@ -232,8 +253,10 @@ func (v *Vendor) buildEnv() {
 	v.env = VendorEnv{ID: v.ID, Name: v.Name, Type: v.Type, PricingModel: v.PricingModel,
 		RegionList: append([]string{}, v.Facts["regions"].Regions...), Traits: traits}
 	ev := reflect.ValueOf(&v.env).Elem()
-	for _, f := range Facts {
-		ev.Field(envField[f.Key]).SetString(v.Facts[f.Key].Value)
+	v.facts = make([]Fact, len(Facts))
+	for i, f := range Facts {
+		v.facts[i] = v.Facts[f.Key]
+		ev.Field(envField[f.Key]).SetString(v.facts[i].Value)
 	}
 }
 

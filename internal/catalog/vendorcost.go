@@ -36,7 +36,7 @@ func (m *CostModel) ForVendor(v *Vendor, u Usage, n Needs, incumbent bool, proje
 	p := v.Pricing
 	if p != nil && p.Status == OpenSource || p == nil && v.Type == "self-hosted-open-source" {
 		// Open source: run by you when you self-host or no one else runs it; otherwise its cloud.
-		if n.SelfHosted || v.Facts["managed"].Value == No {
+		if n.SelfHosted || v.Env().Managed == No {
 			own := projected["self_host"]
 			c.Basis, c.Years, c.Note, c.Source = BasisSelfHosted, own.Years, own.Note, own.Source
 			c.Includes = append(c.Includes, "infrastructure", "engineers")

@@ -100,6 +100,8 @@ type VendorEffect struct {
 	// is exactly vendor.<fact>. Plan qualifiers, third-party sources and the leader's
 	// explanation are read from it.
 	Fact string `yaml:"fact" json:"fact,omitempty"`
+	// FactIdx is Fact's position in catalog.Facts, or -1.
+	FactIdx int `yaml:"-" json:"-"`
 
 	prog *vm.Program
 	// static holds the verdicts per vendor, for each combination of flags' values, when the
@@ -298,6 +300,7 @@ func (rs *RuleSet) compileRules(env map[string]any, sources map[string][]byte, e
 			if key, ok := strings.CutPrefix(strings.TrimSpace(v.Test.Text), "vendor."); ok && catalog.FactLabels[key] != "" && v.Fact == "" {
 				v.Fact = key
 			}
+			v.FactIdx = catalog.FactIndex(v.Fact)
 			if v.Fact != "" && catalog.FactLabels[v.Fact] == "" {
 				add("vendors: fact %q is not a vendor fact (want one of %s)", v.Fact, strings.Join(catalog.FactKeys, ", "))
 			}
