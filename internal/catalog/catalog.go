@@ -141,7 +141,7 @@ type Architecture struct {
 	Capabilities map[string]float64 `yaml:"capabilities" json:"capabilities"`
 	// CapabilityList is Capabilities in the order of Facts, by fact position, for hot paths.
 	CapabilityList []Capability `yaml:"-" json:"-"`
-	Diagram      string             `yaml:"diagram" json:"diagram"`
+	Diagram        string       `yaml:"diagram" json:"diagram"`
 }
 
 // Capability is one of an architecture's capabilities: a fact position and its points.
