@@ -10,7 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ciamadvisor/advisor/internal/advisor"
-	"github.com/ciamadvisor/advisor/internal/cli"
 	"github.com/ciamadvisor/advisor/internal/scenario"
 	"github.com/ciamadvisor/advisor/internal/server"
 	rfiles "github.com/ciamadvisor/advisor/rules"
