@@ -170,3 +170,35 @@ func TestDiff(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, out, "CHANGED scenario \"Patient portal under HIPAA\"\n  architecture: b2c-mobile-first -> regulated-self-hosted\n")
 }
+
+// TestValidateRefusesWeakenedContent: an emptied rule file and content whose scenarios fail are
+// both refused, as a live reload refuses them.
+func TestValidateRefusesWeakenedContent(t *testing.T) {
+	t.Run("empty rule file", func(t *testing.T) {
+		dir := advisortest.CopyContent(t)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "rules", "30-constraints.yaml"), nil, 0o644))
+		code, out, stderr := run(t, "", "validate", "--content", dir)
+		assert.Equal(t, 1, code, out)
+		assert.Equal(t, "advisor: content does not load:\n"+
+			"rules/30-constraints.yaml:1:1: no rules and no derived values: a rule file must define at least one (delete the file to drop its rules)\n", stderr)
+	})
+	t.Run("failing scenario", func(t *testing.T) {
+		dir := advisortest.CopyContent(t)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "rules", "tests", "zz-wrong.yaml"), []byte(`name: wrong on purpose
+answers: {identity_shape: b2c, identity_is_product: false, mau_now: 10}
+expect:
+  architecture: b2b-multi-tenant
+`), 0o644))
+		code, out, stderr := run(t, "", "validate", "--content", dir)
+		assert.Equal(t, 1, code, out)
+		assert.Contains(t, stderr, "advisor: the content loads, but its scenarios fail (a running server refuses it on reload):\n")
+		assert.Contains(t, stderr, "rules/tests/zz-wrong.yaml: wrong on purpose: scenario fails: architecture: expected b2b-multi-tenant, got b2c-mobile-first")
+		assert.NotContains(t, out, "ok:")
+	})
+}
+
+func TestServeRetentionFlag(t *testing.T) {
+	code, _, stderr := run(t, "", "serve", "--retention", "3w", "--addr", "127.0.0.1:0")
+	assert.Equal(t, 2, code)
+	assert.Equal(t, "advisor: invalid configuration:\n  retention: \"3w\", want days such as 180d, a duration such as 720h, or 0 to keep anonymous assessments\n", stderr)
+}

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"net"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,6 +33,9 @@ type Config struct {
 	KeyRate     float64       `mapstructure:"key-rate-limit"`
 	Shutdown    time.Duration `mapstructure:"shutdown-timeout"`
 	Proxies     []string      `mapstructure:"trusted-proxies"`
+	MetricsAddr string        `mapstructure:"metrics-addr"`
+	MaxEvals    int           `mapstructure:"max-evaluations"`
+	Retention   string        `mapstructure:"retention"`
 	Against     string        `mapstructure:"against"`
 	Name        string        `mapstructure:"name"`
 	Role        string        `mapstructure:"role"`
@@ -64,6 +68,9 @@ func (c *Config) Validate() error {
 		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
 			problems = append(problems, fmt.Sprintf("trusted-proxies: %q is not an IP address or CIDR range", p))
 		}
+	}
+	if _, err := parseRetention(c.Retention); err != nil {
+		problems = append(problems, err.Error())
 	}
 	if len(problems) > 0 {
 		return usageError(fmt.Errorf("invalid configuration:\n  %s", strings.Join(problems, "\n  ")))
@@ -99,4 +106,23 @@ func load(cmd *cobra.Command) (*Config, error) {
 		return nil, usageError(fmt.Errorf("config: %w", err))
 	}
 	return &c, c.Validate()
+}
+
+// parseRetention reads --retention: a number of days ("180d"), a Go duration ("720h") or 0,
+// which keeps anonymous assessments for ever. Empty is the default, 180 days.
+func parseRetention(s string) (time.Duration, error) {
+	if s == "" {
+		return 180 * 24 * time.Hour, nil
+	}
+	if s == "0" {
+		return 0, nil
+	}
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		if n, err := strconv.Atoi(days); err == nil && n >= 0 {
+			return time.Duration(n) * 24 * time.Hour, nil
+		}
+	} else if d, err := time.ParseDuration(s); err == nil && d >= 0 {
+		return d, nil
+	}
+	return 0, fmt.Errorf("retention: %q, want days such as 180d, a duration such as 720h, or 0 to keep anonymous assessments", s)
 }

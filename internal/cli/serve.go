@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ciamadvisor/advisor/internal/advisor"
+	"github.com/ciamadvisor/advisor/internal/scenario"
 	"github.com/ciamadvisor/advisor/internal/server"
 	"github.com/ciamadvisor/advisor/internal/store"
 )
@@ -44,6 +45,9 @@ func serveCmd() *cobra.Command {
 	f.Float64("key-rate-limit", 50, "requests per second per API key (0: off)")
 	f.StringSlice("trusted-proxies", nil, "IP addresses or CIDR ranges of load balancers whose X-Forwarded-For header names the client")
 	f.Duration("shutdown-timeout", 10*time.Second, "how long to let requests finish on SIGINT or SIGTERM")
+	f.String("metrics-addr", "", "also serve /metrics without a key on this HOST:PORT, for a scraper only operators can reach (on --addr it needs an editor key)")
+	f.Int("max-evaluations", 0, "evaluations running at once across the server before requests are shed with 503 (0: 4 per CPU)")
+	f.String("retention", "180d", "remove anonymous web assessments after this long without activity: days (180d) or a duration (720h); 0 keeps them")
 	return cmd
 }
 
@@ -67,7 +71,10 @@ func serve(ctx context.Context, cfg *Config, stderr interface{ Write([]byte) (in
 			return usageError(err)
 		}
 	}
-	content, err := advisor.NewHolder(src)
+	// Content is served only while its shipped scenarios pass, at start and on every reload:
+	// content that loads but gives weaker advice (an emptied file, a broken condition) is
+	// refused and the last good content keeps serving.
+	content, err := advisor.NewHolder(src, advisor.WithCheck(scenario.Check))
 	if err != nil {
 		return checkError(fmt.Errorf("content does not load:\n%w", err))
 	}
@@ -77,11 +84,24 @@ func serve(ctx context.Context, cfg *Config, stderr interface{ Write([]byte) (in
 	}
 	defer st.Close()
 
-	srv := server.New(server.Config{RateLimit: cfg.RateLimit, KeyRateLimit: cfg.KeyRate, TrustedProxies: cfg.Proxies}, content, st, log)
+	srv := server.New(server.Config{RateLimit: cfg.RateLimit, KeyRateLimit: cfg.KeyRate, TrustedProxies: cfg.Proxies,
+		MaxEvaluations: cfg.MaxEvals}, content, st, log)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return usageError(fmt.Errorf("addr: %w", err))
 	}
+	if cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			return usageError(fmt.Errorf("metrics-addr: %w", err))
+		}
+		msrv := &http.Server{Handler: srv.MetricsHandler(), ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 10 * time.Second}
+		go func() { _ = msrv.Serve(mln) }()
+		defer msrv.Close()
+		log.Info("serving metrics", "url", "http://"+mln.Addr().String()+"/metrics")
+	}
+	keep, _ := parseRetention(cfg.Retention) // checked by cfg.Validate
+	go srv.RunRetention(ctx, keep, 0)
 	httpSrv := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 5 * time.Second,

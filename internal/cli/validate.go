@@ -5,12 +5,14 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/ciamadvisor/advisor/internal/scenario"
 )
 
 func validateCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "validate",
-		Short: "Check the questionnaire, rules and catalogue; report content older than --max-age-days",
+		Short: "Check the questionnaire, rules, catalogue and scenarios; report content older than --max-age-days",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := load(cmd)
@@ -23,6 +25,11 @@ func validateCmd() *cobra.Command {
 			a, err := loadContent(cfg)
 			if err != nil {
 				return err
+			}
+			// The same check a live reload applies: content whose scenarios fail is refused there,
+			// so it does not validate here either.
+			if err := scenario.Check(a); err != nil {
+				return checkError(fmt.Errorf("the content loads, but its scenarios fail (a running server refuses it on reload):\n%w", err))
 			}
 			out := cmd.OutOrStdout()
 			stale := a.Stale(time.Now(), time.Duration(cfg.MaxAgeDays)*24*time.Hour)

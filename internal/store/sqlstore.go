@@ -29,8 +29,9 @@ const (
 // PostgreSQL goes through pgx's database/sql adapter rather than pgxpool for
 // that reason: one implementation and one test suite instead of two.
 type sqlStore struct {
-	db  *sql.DB
-	now func() time.Time // replaced in tests to force equal timestamps
+	db      *sql.DB
+	now     func() time.Time // replaced in tests to force equal timestamps
+	dialect string           // "sqlite" or "postgres"
 }
 
 const assessmentColumns = `id, owner, label, answers, result, questionnaire_version, ruleset_version, created_at, updated_at`
@@ -246,6 +247,41 @@ func scanKey(row interface{ Scan(...any) error }) (Key, error) {
 		k.RevokedAt = &t
 	}
 	return k, nil
+}
+
+// purgeLock is the advisory lock key of the retention job, with the schema as the second key
+// (as the migration lock), so stores in different schemas of one database purge independently.
+const purgeLock = `hashtext('ciamadvisor.store.purge'), hashtext(current_schema())`
+
+func (s *sqlStore) PurgeAnonymous(ctx context.Context, before time.Time) (int64, bool, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, false, fmt.Errorf("store: purge: begin: %w", err)
+	}
+	defer tx.Rollback() // no-op after Commit
+	if s.dialect == "postgres" {
+		// Try, do not wait: if another instance holds the lock it is doing this very job.
+		// The transaction-scoped lock is released at commit or rollback, even if this process dies.
+		var got bool
+		if err := tx.QueryRowContext(ctx, `SELECT pg_try_advisory_xact_lock(`+purgeLock+`)`).Scan(&got); err != nil {
+			return 0, false, fmt.Errorf("store: purge: lock: %w", err)
+		}
+		if !got {
+			return 0, false, nil
+		}
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM assessments WHERE owner = '' AND updated_at < $1`, before.UTC())
+	if err != nil {
+		return 0, false, fmt.Errorf("store: purge: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, false, fmt.Errorf("store: purge: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, false, fmt.Errorf("store: purge: commit: %w", err)
+	}
+	return n, true, nil
 }
 
 func (s *sqlStore) Ping(ctx context.Context) error {

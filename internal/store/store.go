@@ -80,6 +80,11 @@ type Store interface {
 	RevokeKey(ctx context.Context, idOrName string) error
 	// KeyByHash returns the unrevoked key with that hash, else ErrNotFound.
 	KeyByHash(ctx context.Context, hash []byte) (*Key, error)
+	// PurgeAnonymous deletes the anonymous assessments (no owner: the web wizard's) last
+	// updated before before and returns how many. Consultants' assessments are never touched.
+	// Several instances may call it at once: on PostgreSQL only the one that takes an advisory
+	// lock purges, and the others return ran false.
+	PurgeAnonymous(ctx context.Context, before time.Time) (deleted int64, ran bool, err error)
 	// Ping checks that the database is reachable.
 	Ping(ctx context.Context) error
 	// Close releases the database.
@@ -117,7 +122,7 @@ func Open(ctx context.Context, dsn string) (Store, error) {
 		db.Close()
 		return nil, err
 	}
-	return &sqlStore{db: db, now: now}, nil
+	return &sqlStore{db: db, now: now, dialect: dialect}, nil
 }
 
 // sqliteParams returns the driver parameters appended to a SQLite DSN.

@@ -326,6 +326,75 @@ func runSuite(t *testing.T, newDSN func(t *testing.T) string) {
 		assert.ErrorIs(t, err, ErrNotFound)
 	})
 
+	t.Run("purge removes idle anonymous assessments only", func(t *testing.T) {
+		st, ctx := fresh(t), t.Context()
+		base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		at := func(d time.Duration) { st.now = func() time.Time { return base.Add(d) } }
+		create := func(owner string, d time.Duration) *Assessment {
+			at(d)
+			a := &Assessment{Owner: owner, Answers: json.RawMessage(`{}`), QuestionnaireVersion: "q", RulesetVersion: "r"}
+			require.NoError(t, st.CreateAssessment(ctx, a))
+			return a
+		}
+		idle := create("", 0)
+		touched := create("", 0)
+		at(48 * time.Hour)
+		require.NoError(t, st.UpdateAssessment(ctx, touched)) // activity moves it forward
+		recent := create("", 47*time.Hour)
+		consultant := create("key_a", 0)
+
+		n, ran, err := st.PurgeAnonymous(ctx, base.Add(24*time.Hour))
+		require.NoError(t, err)
+		assert.True(t, ran)
+		assert.Equal(t, int64(1), n)
+		_, err = st.GetAssessment(ctx, "", idle.ID)
+		assert.ErrorIs(t, err, ErrNotFound, "idle anonymous assessment removed")
+		for _, a := range []*Assessment{touched, recent, consultant} {
+			_, err := st.GetAssessment(ctx, a.Owner, a.ID)
+			assert.NoError(t, err, "kept: %s", a.ID)
+		}
+		n, ran, err = st.PurgeAnonymous(ctx, base.Add(24*time.Hour))
+		require.NoError(t, err)
+		assert.True(t, ran)
+		assert.Zero(t, n)
+
+		// Consultants' assessments stay until deleted, however old.
+		n, _, err = st.PurgeAnonymous(ctx, base.Add(1000*24*time.Hour))
+		require.NoError(t, err)
+		assert.Equal(t, int64(2), n)
+		_, err = st.GetAssessment(ctx, "key_a", consultant.ID)
+		assert.NoError(t, err)
+	})
+
+	t.Run("purge runs on one instance at a time", func(t *testing.T) {
+		dsn := newDSN(t)
+		st, other := open(t, dsn), open(t, dsn)
+		if st.dialect != "postgres" {
+			t.Skip("SQLite has one writer at a time; the advisory lock is PostgreSQL's")
+		}
+		ctx := t.Context()
+		a := &Assessment{Answers: json.RawMessage(`{}`), QuestionnaireVersion: "q", RulesetVersion: "r"}
+		require.NoError(t, st.CreateAssessment(ctx, a))
+
+		// Another instance is purging: it holds the lock in its transaction.
+		tx, err := other.db.BeginTx(ctx, nil)
+		require.NoError(t, err)
+		_, err = tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(`+purgeLock+`)`)
+		require.NoError(t, err)
+		n, ran, err := st.PurgeAnonymous(ctx, time.Now().Add(time.Hour))
+		require.NoError(t, err)
+		assert.False(t, ran, "skipped while another instance purges")
+		assert.Zero(t, n)
+		_, err = st.GetAssessment(ctx, "", a.ID)
+		assert.NoError(t, err)
+
+		require.NoError(t, tx.Rollback())
+		n, ran, err = st.PurgeAnonymous(ctx, time.Now().Add(time.Hour))
+		require.NoError(t, err)
+		assert.True(t, ran)
+		assert.Equal(t, int64(1), n)
+	})
+
 	t.Run("concurrent writes", func(t *testing.T) {
 		st, ctx := fresh(t), t.Context()
 		const workers, each = 8, 10
