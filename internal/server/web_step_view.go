@@ -150,7 +150,7 @@ func (w *webApp) stepView(r *http.Request, adv *advisor.Advisor, a *store.Assess
 		if val, ask := st.confirm[qn.ID]; ask && visible && f.Error == "" {
 			f.Error = qn.Confirm.Text
 			f.Confirm = &confirmView{Key: confirmKey(qn, val),
-				Label: "Yes, " + withUnit(answerText(qn, val), qn.Unit) + " is right"}
+				Label: "Yes, " + answerText(qn, val) + " is right"}
 			v.Errors = append(v.Errors, linkItem{Href: "#c-" + f.ID, Text: qn.Label + " — please confirm this unusual answer"})
 		}
 		var ids []string
