@@ -69,7 +69,9 @@ func Cover(rs *rules.RuleSet, results []Result) Coverage {
 			effect("approach", checkedBy(func(e Expect) bool { return e.Approach != "" }))
 		}
 		for _, g := range r.Guides {
-			effect("guide "+g.Slug, checkedBy(func(e Expect) bool { return contains(e.GuidesInclude, g.Slug) }))
+			effect("guide "+g.Slug, checkedBy(func(e Expect) bool {
+				return contains(e.GuidesInclude, g.Slug) || contains(e.FurtherInclude, g.Slug)
+			}))
 		}
 		for _, w := range r.Warnings {
 			effect("warning "+w.ID, checkedBy(func(e Expect) bool { return contains(e.Warnings, w.ID) }))
@@ -79,7 +81,8 @@ func Cover(rs *rules.RuleSet, results []Result) Coverage {
 		}
 		if r.Vendors != nil {
 			effect("vendors", checkedBy(func(e Expect) bool {
-				return len(e.Eliminated)+len(e.Kept)+len(e.Shortlisted)+len(e.Checks) > 0
+				return len(e.Eliminated)+len(e.Kept)+len(e.Shortlisted)+len(e.Checks)+len(e.Ranked)+len(e.Above)+len(e.Matrix) > 0 ||
+					e.Leader != ""
 			}))
 		}
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ciamadvisor/advisor/internal/advisor"
 	"github.com/ciamadvisor/advisor/internal/advisor/advisortest"
+	"github.com/ciamadvisor/advisor/internal/catalog"
 	"github.com/ciamadvisor/advisor/internal/server"
 )
 
@@ -55,7 +56,7 @@ func TestCatalogue(t *testing.T) {
 		e.call(t, "GET", "/api/v1/vendors", "", "").decode(t, &out)
 		require.Len(t, out.Items, len(c.Vendors))
 		for _, v := range out.Items {
-			assert.Len(t, v.Facts, 13, v.ID)
+			assert.Len(t, v.Facts, len(catalog.FactKeys), v.ID)
 			for k, f := range v.Facts {
 				if f.Value != "unknown" {
 					assert.NotEmpty(t, f.Source, "%s %s", v.ID, k)

@@ -53,7 +53,7 @@ func TestWebEscapesContent(t *testing.T) {
 	replaceIn(t, q, "start-here.yaml", "title: Identity shape", "title: Identity "+hostile+" shape")
 	replaceIn(t, q, "start-here.yaml", "label: Consumers (B2C)", "label: Consumers <b onmouseover=alert(1)>B2C</b>")
 	replaceIn(t, r, "catalog/architectures.yaml", "title: B2B multi-tenant", "title: B2B <em>multi</em>-tenant "+hostile)
-	replaceIn(t, r, "catalog/vendors.yaml", "name: Auth0", `name: "Auth0 <iframe src=//evil.example>"`)
+	replaceIn(t, r, "catalog/vendors/auth0.yaml", "name: Auth0", `name: "Auth0 <iframe src=//evil.example>"`)
 	h, err := advisor.NewHolder(advisor.Source{Questionnaire: q, Rules: r})
 	require.NoError(t, err)
 	s := newSiteWith(t, server.Config{}, h)
@@ -72,8 +72,8 @@ func TestWebEscapesContent(t *testing.T) {
 	assert.Contains(t, step, "Identity &lt;script&gt;alert(1)&lt;/script&gt; shape")
 	assert.Contains(t, step, "Consumers &lt;b onmouseover=alert(1)&gt;B2C&lt;/b&gt;")
 	doc := parseHTML(t, s.get("/a/"+id+"/result"))
-	assert.Equal(t, "Architecture: B2B <em>multi</em>-tenant "+hostile, textOf(doc.Find("h2#arch")))
-	assert.Contains(t, textOf(doc.Find("#short").Parent()), "Auth0 <iframe src=//evil.example>")
+	assert.Contains(t, textOf(doc.Find("section.summary")), "Architecture: B2B <em>multi</em>-tenant "+hostile)
+	assert.Contains(t, textOf(doc.Find("main")), "Auth0 <iframe src=//evil.example>")
 }
 
 func copyFS(t *testing.T, src fs.FS) fstest.MapFS {
