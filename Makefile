@@ -11,13 +11,20 @@ export GOTOOLCHAIN ?= go1.27.3
 # this version, indexed offline by .ci/vulndb.sh. Bump it to take in newer advisories.
 VULNDB_VERSION ?= v0.0.0-20261105234957-e22db6528018
 
-.PHONY: run test lint vulncheck bench fuzz scenarios
+.PHONY: run test lint vulncheck bench fuzz scenarios skipped
 
 run:
 	$(GO) run ./cmd/advisor serve
 
 test: lint vulncheck
-	$(GO) test -race -count=1 ./...
+	@$(GO) test -race -count=1 ./...; rc=$$?; $(MAKE) -s skipped; exit $$rc
+
+# One line per test group that skipped and what it needs: go test hides skip messages of
+# passing packages unless -v is given. The conditions are the ones the tests themselves check.
+skipped:
+	@[ -n "$$ADVISOR_TEST_POSTGRES" ] || echo "skipped: PostgreSQL tests (internal/store, internal/server); set ADVISOR_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+	@[ -n "$$ADVISOR_TEST_CHROMIUM" ] || command -v chromium >/dev/null || echo "skipped: browser tests (internal/e2e); install chromium (apt-get install chromium) or set ADVISOR_TEST_CHROMIUM"
+	@[ -f web/e2e/node_modules/axe-core/axe.min.js ] || echo "skipped: axe-core and Lighthouse checks (internal/e2e); run cd web/e2e && npm ci"
 
 lint:
 	$(GO) vet ./...

@@ -49,6 +49,9 @@ func (s *Server) applyAnswers(ctx context.Context, adv *advisor.Advisor, a *stor
 // also computes and stores the recommendation, and returns it; otherwise the stored result is
 // cleared and rec is nil (a draft).
 func (s *Server) storeAnswers(ctx context.Context, adv *advisor.Advisor, a *store.Assessment, answers map[string]any) (*advisor.Recommendation, error) {
+	if a.ID == draftID && len(answers) == 0 {
+		return nil, nil // a web assessment is created by its first answer, not before
+	}
 	rec, err := s.evaluate(adv, answers, advisor.Options{Counterfactuals: true}) // under the server-wide cap
 	if _, ok := errors.AsType[*questionnaire.ValidationError](err); ok {
 		rec, err = nil, nil // valid so far, not complete yet
@@ -67,6 +70,9 @@ func (s *Server) storeAnswers(ctx context.Context, adv *advisor.Advisor, a *stor
 	}
 	v := adv.Versions()
 	a.QuestionnaireVersion, a.RulesetVersion = v.Questionnaire, v.RuleSet
+	if a.ID == draftID {
+		a.ID = "" // the store picks the real, unguessable ID
+	}
 	if a.CreatedAt.IsZero() {
 		err = s.store.CreateAssessment(ctx, a)
 	} else {
@@ -92,6 +98,10 @@ func (s *Server) recommendation(adv *advisor.Advisor, a *store.Assessment) (*adv
 	}
 	return s.evaluate(adv, raw, advisor.Options{Counterfactuals: true})
 }
+
+// draftID stands in the URL of a web assessment not created yet (/a/new/step/…): it has no
+// answers and no row until its first step is saved with an answer.
+const draftID = "new"
 
 // validID reports whether id could be an assessment ID (store.NewID: 26 base32 characters),
 // so that anything else is a 404 without asking the database.

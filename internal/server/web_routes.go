@@ -112,15 +112,11 @@ func (w *webApp) landing(c *gin.Context) error {
 	})
 }
 
-// create starts an anonymous assessment with no answers and sends the buyer to its first step.
+// create sends the buyer to the first step of a new assessment. Nothing is stored yet: the
+// assessment is created by the first step saved with an answer (storeAnswers), so "Start"
+// alone leaves no row behind, and a row exists only for a buyer who answered something.
 func (w *webApp) create(c *gin.Context) error {
-	adv := w.content.Current()
-	v := adv.Versions()
-	a := &store.Assessment{Answers: json.RawMessage("{}"), QuestionnaireVersion: v.Questionnaire, RulesetVersion: v.RuleSet}
-	if err := w.store.CreateAssessment(c.Request.Context(), a); err != nil {
-		return err
-	}
-	c.Redirect(http.StatusSeeOther, stepURL(a.ID, adv.Questionnaire().Steps[0].ID))
+	c.Redirect(http.StatusSeeOther, stepURL(draftID, w.content.Current().Questionnaire().Steps[0].ID))
 	return nil
 }
 
@@ -164,6 +160,10 @@ func (w *webApp) open(c *gin.Context) (*store.Assessment, *advisor.Advisor, map[
 
 func (w *webApp) assessment(c *gin.Context) (*store.Assessment, error) {
 	id := c.Param("id")
+	if id == draftID {
+		c.Header("X-Robots-Tag", "noindex")
+		return &store.Assessment{ID: draftID, Answers: json.RawMessage("{}")}, nil
+	}
 	if !validID(id) {
 		return nil, errNoAssessment
 	}
@@ -196,6 +196,14 @@ func stepIndex(q *questionnaire.Questionnaire, id string) int {
 		}
 	}
 	return -1
+}
+
+// resumeURL is the private link to an assessment, "" before it exists (nothing to resume).
+func resumeURL(r *http.Request, a *store.Assessment) string {
+	if a.ID == draftID {
+		return ""
+	}
+	return absURL(r, "/a/"+a.ID)
 }
 
 func stepURL(id, step string) string { return "/a/" + id + "/step/" + step }

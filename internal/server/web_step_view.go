@@ -103,7 +103,7 @@ func (w *webApp) stepView(r *http.Request, adv *advisor.Advisor, a *store.Assess
 		Step:      step,
 		Guide:     adv.Catalog().Guide(step.Guide),
 		Action:    stepURL(a.ID, step.ID),
-		ResumeURL: absURL(r, "/a/"+a.ID),
+		ResumeURL: resumeURL(r, a),
 		First:     idx == 0,
 		Last:      idx == len(q.Steps)-1,
 	}
