@@ -122,7 +122,7 @@ func TestNumberAnswers(t *testing.T) {
 		{"whole", `"mau_now": 40000`, 40000, "", ""},
 		{"whole written as a decimal", `"mau_now": 40000.0`, 40000, "", ""},
 		{"exponent", `"mau_now": 4e4`, 40000, "", ""},
-		{"fraction", `"mau_now": 1.5`, nil, "mau_now: got 1.5, want a whole number ≥ 0", ""},
+		{"fraction", `"mau_now": 1.5`, nil, "mau_now: got 1.5, want a whole number ≥ 0", "Enter a whole number, without decimals."},
 		{"the limit", `"mau_now": 9007199254740991`, 9007199254740991, "", ""},
 		{"beyond the limit", `"mau_now": 9007199254740993`, nil,
 			"mau_now: got 9007199254740993, want a whole number ≥ 0, and no larger than 9007199254740991 in size",

@@ -178,10 +178,10 @@ func TestWebNotSure(t *testing.T) {
 func TestWebStepCopy(t *testing.T) {
 	s := newSite(t, server.Config{})
 	id := s.start()
-	doc := parseHTML(t, s.get("/a/" + id + "/step/shape"))
+	doc := parseHTML(t, s.get("/a/"+id+"/step/shape"))
 	assert.Equal(t, "Next saves this page.", textOf(doc.Find("form p.hint").Last()), "no Back on step 1, so no word of it")
 	require.Equal(t, http.StatusSeeOther, s.submit("/a/"+id+"/step/shape", url.Values{"identity_shape": {"b2c"}}, "next").Code)
-	doc = parseHTML(t, s.get("/a/" + id + "/step/build"))
+	doc = parseHTML(t, s.get("/a/"+id+"/step/build"))
 	assert.Contains(t, textOf(doc.Find("form p.hint").Last()), "Next and Back both save this page")
 }
 
