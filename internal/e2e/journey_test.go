@@ -167,12 +167,12 @@ func TestBuyerJourney(t *testing.T) {
 		assert.Equal(t, "lots", mau.Value, "what the buyer typed is kept")
 		assert.Equal(t, "true", mau.Invalid, "aria-invalid")
 		assert.Contains(t, strings.Fields(mau.DescribedBy), "e-mau_now", "the field is described by its message")
-		assert.Equal(t, "Error: Enter a whole number, in digits (for example 40000).", b.text(t, "#q-mau_now #e-mau_now"))
+		assert.Equal(t, "Error: Enter the number in digits, for example 40000 or 40k.", b.text(t, "#q-mau_now #e-mau_now"))
 		assert.Equal(t, "50", b.control(t, "#f-mau_growth_pct").Value, "valid answers typed alongside are kept")
 		assert.Empty(t, b.control(t, "#f-mau_growth_pct").Invalid)
 
 		assert.Equal(t, "There is a problem", b.text(t, ".error-summary h2"))
-		assert.Equal(t, []string{"How many monthly active users do you have today? — Enter a whole number, in digits (for example 40000)."},
+		assert.Equal(t, []string{"How many monthly active users do you have today? — Enter the number in digits, for example 40000 or 40k."},
 			b.texts(t, ".error-summary a"))
 		assert.True(t, eval[bool](t, b, `document.activeElement.classList.contains("error-summary")`), "the error summary takes the focus")
 		b.checkAxe(t, "axe with the error shown", axeSrc)
@@ -181,7 +181,7 @@ func TestBuyerJourney(t *testing.T) {
 		b.do(t, press(".error-summary a", kb.Enter))
 		assert.Equal(t, step("scale")+"#f-mau_now", b.location(t))
 		assert.True(t, b.control(t, "#f-mau_now").Focused, "the summary's link puts the cursor in the field")
-		b.typeInto(t, "#f-mau_now", "40000")
+		b.typeInto(t, "#f-mau_now", "40k") // read as 40,000
 		// Enter in a field submits with the form's first button: Next, not Back.
 		b.load(t, 200, press("#f-mau_now", kb.Enter))
 		assert.Equal(t, step("primitives"), b.location(t))
