@@ -344,6 +344,9 @@ func (a *Advisor) recommend(answers questionnaire.Answers, notices []questionnai
 		if i < n && cd.approachable {
 			ranked = append(ranked, p)
 		} else {
+			// Beyond the finalists only what to confirm and what is missing is listed; the
+			// reasons for are the finalists' (and the matrix shows every fact).
+			p.Why = []Reason{}
 			rest = append(rest, p)
 		}
 		if cd.incumbent {

@@ -23,7 +23,7 @@ type VendorCost struct {
 	AsOf      Date     `json:"as_of"`
 	Source    string   `json:"source,omitempty"`
 	Secondary bool     `json:"secondary,omitempty"`
-	Plan      string   `json:"plan,omitempty"`
+	Plan      string   `json:"plan,omitempty"` // the plan priced; for a band, the generic model
 	Includes  []string `json:"includes,omitempty"` // what the figure covers beyond the base plan
 	Note      string   `json:"note,omitempty"`
 }
@@ -38,7 +38,7 @@ func (m *CostModel) ForVendor(v *Vendor, u Usage, n Needs, incumbent bool, proje
 		// Open source: run by you when you self-host or no one else runs it; otherwise its cloud.
 		if n.SelfHosted || v.Env().Managed == No {
 			own := projected["self_host"]
-			c.Basis, c.Years, c.Note, c.Source = BasisSelfHosted, own.Years, own.Note, own.Source
+			c.Basis, c.Years = BasisSelfHosted, own.Years
 			c.Includes = append(c.Includes, "infrastructure", "engineers")
 			return m.withMigration(c, n, incumbent)
 		}
@@ -48,8 +48,9 @@ func (m *CostModel) ForVendor(v *Vendor, u Usage, n Needs, incumbent bool, proje
 		c.Basis, c.Years = BasisListPrice, years
 		c.AsOf, c.Source, c.Secondary, c.Plan, c.Note = p.AsOf, p.Source, p.Secondary, p.Plan, p.Note
 	} else {
+		// The band's note and source are in the projection's models; the vendor names its model.
 		band := projected[bandFor(v.PricingModel)]
-		c.Basis, c.Years, c.Note, c.Source, c.Includes = BasisBand, band.Years, band.Title+". "+band.Note, band.Source, nil
+		c.Basis, c.Years, c.Plan, c.Includes = BasisBand, band.Years, band.Model, nil
 	}
 	return m.withMigration(c, n, incumbent)
 }
