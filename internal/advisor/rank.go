@@ -276,7 +276,7 @@ func whyFirst(out *rules.Outcome, a, b *candidate, arch *catalog.Architecture) s
 	if e := edges(out, a, b, arch); len(e) > 0 {
 		return fmt.Sprintf("%s on %s.", lead, joinAnd(e))
 	}
-	return fmt.Sprintf("%s on fit (%+.0f points).", lead, a.points-b.points)
+	return fmt.Sprintf("%s on overall fit (%+.1f points).", lead, a.points-b.points)
 }
 
 // behind says in a line why b trails the leader a.
@@ -306,7 +306,7 @@ func edges(out *rules.Outcome, a, b *candidate, arch *catalog.Architecture) []st
 			e = append(e, strings.ToLower(f.Label[:1])+f.Label[1:])
 		}
 	}
-	if a.costPoints > b.costPoints+0.5 {
+	if a.costPoints > b.costPoints+0.01 {
 		e = append(e, "a lower three-year cost")
 	}
 	if a.typeFit && !b.typeFit {
