@@ -89,7 +89,7 @@ func (s *Server) Handler() http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errCrossOrigin)
 	}))
-	h := cop.Handler(s.engine)
+	h := compress(cop.Handler(s.engine)) // gzip for text bodies above 1 KB: compress.go
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodHead {
 			get := *r

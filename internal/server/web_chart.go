@@ -38,6 +38,7 @@ type chartBar struct {
 type chartBudget struct {
 	X, Y1, Y2, LabelY float64
 	Label             string
+	End               bool // the label ends at the line (the line is near the right edge)
 }
 
 // chartOption is one row of the chart.
@@ -50,16 +51,18 @@ type chartOption struct {
 func costChart(opts []chartOption, budget *float64) chartView {
 	const (
 		width = 640.0
-		left  = 8.0
-		right = width - 16
-		rowH  = 46.0 // label line, then the bar
+		left  = 20.0
+		right = width - 40 // room for half the last tick's label, which is centred on its tick
+		rowH  = 56.0       // label line, then the bar; the labels grow on a phone (app.css)
 		barH  = 16.0
-		top   = 8.0
 	)
+	top := 8.0
+	if budget != nil {
+		top = 34 // the budget's label sits above the bars
+	}
 	v := chartView{Width: width, Left: left, Right: right,
 		Title: "Three-year cost of each option",
-		Desc: "One bar per option spans the low to the high estimate of its cost over three years, in US dollars" +
-			"; a vertical line marks your budget over three years where you gave one. The table that follows gives the same figures."}
+		Desc:  "One bar per option from its low to its high three-year estimate in US dollars. The table below has the figures."}
 	if len(opts) == 0 {
 		return v
 	}
@@ -79,18 +82,20 @@ func costChart(opts []chartOption, budget *float64) chartView {
 	for i, o := range opts {
 		y := top + float64(i)*rowH
 		lo, hi := x(o.Range[0]), x(o.Range[1])
-		v.Bars = append(v.Bars, chartBar{X: lo, Y: y + 20, W: max(hi-lo, 3), H: barH, LabelY: y + 14,
+		v.Bars = append(v.Bars, chartBar{X: lo, Y: y + 30, W: max(hi-lo, 3), H: barH, LabelY: y + 20,
 			Series: o.Series, Name: o.Name, Label: advisor.MoneyRange(o.Range[0], o.Range[1])})
 	}
-	v.AxisY = top + float64(len(opts))*rowH + 14
+	v.AxisY = top + float64(len(opts))*rowH + 8
 	for t := 0.0; t <= xMax+step/2; t += step {
 		v.Ticks = append(v.Ticks, chartTick{X: x(t), Label: advisor.Money(t)})
 	}
 	if budget != nil {
-		v.Budget = &chartBudget{X: x(*budget * 3), Y1: top, Y2: v.AxisY - 12, LabelY: v.AxisY + 18,
-			Label: "Budget " + advisor.Money(*budget*3)}
+		v.Desc += " A dashed line marks your budget over three years."
+		bx := x(*budget * 3)
+		v.Budget = &chartBudget{X: bx, Y1: top - 8, Y2: v.AxisY, LabelY: top - 14,
+			Label: "Your budget: " + advisor.Money(*budget*3), End: bx > left+(right-left)*0.6}
 	}
-	v.Height = v.AxisY + 26
+	v.Height = v.AxisY + 34
 	return v
 }
 

@@ -93,26 +93,58 @@ func TestWebFlow(t *testing.T) {
 		rec := s.get("/a/" + id + "/result")
 		require.Equal(t, http.StatusOK, rec.Code)
 		doc := parseHTML(t, rec)
-		assert.Equal(t, "Architecture: B2B multi-tenant", textOf(doc.Find("h2#arch")))
-		why := doc.Find("#arch ~ ul.reasons").First()
-		assert.Contains(t, textOf(why), "Customers already ask to sign in with their own identity provider")
-		assert.Contains(t, textOf(why.Find("code")), "sso-now")
-		assert.Equal(t, "Approach: Buy a managed platform", textOf(doc.Find("h2#appr")))
-		assert.Equal(t, 12, doc.Find("ol.path > li").Length())
-		first := doc.Find("ol.path > li").First()
-		assert.Equal(t, "https://guptadeepak.com/ciam-compass/guides/ciam-reference-architectures/", first.Find("a").AttrOr("href", ""))
-		assert.Contains(t, textOf(first), "Identity shape · 14 min")
-		assert.Equal(t, 3, doc.Find(".vendor").Length(), "shortlist of three")
-		assert.Contains(t, textOf(doc.Find("#short").Parent()), "Knocked out")
-		assert.Contains(t, textOf(doc.Find("#short").Parent()), "Kinde: Documents no SCIM provisioning.")
+		// The summary card comes first and answers which platform, how sure and at what cost.
+		card := doc.Find("main section").First()
+		assert.True(t, card.HasClass("summary"), "the summary card is the first section")
+		lead := textOf(card.Find("h2#sum"))
+		assert.NotEmpty(t, lead)
+		assert.Equal(t, []string{"Fit", "Confidence", "Three years"}, card.Find(".scores dt").Map(func(_ int, s *goquery.Selection) string { return textOf(s) }))
+		assert.Contains(t, textOf(card.Find(".line")), "Architecture: B2B multi-tenant")
+		assert.Contains(t, textOf(card.Find(".line")), "Approach: Buy a managed platform")
+		assert.Equal(t, 3, card.Find("ul.reasons > li").Length(), "three reasons")
+		assert.Zero(t, card.Find("code").Length(), "no rule IDs in the summary")
+		assert.Equal(t, 2, card.Find("h3:contains('Runners-up') + ul > li").Length(), "two runners-up")
+
+		// The comparison: a cell per finalist, each known value linked to its source.
+		table := doc.Find("table.compare")
+		cols := table.Find("thead th").Length() - 1
+		assert.GreaterOrEqual(t, cols, 2)
+		table.Find("tbody tr").Each(func(_ int, tr *goquery.Selection) {
+			assert.Equal(t, 1, tr.Find(`th[scope=row]`).Length())
+			assert.Equal(t, cols, tr.Find("td").Length(), "row %s", textOf(tr.Find("th")))
+		})
+		assert.Contains(t, textOf(table.Find("tbody th")), "SCIM provisioning")
+		linked := table.Find(`td a[href^="https://"]`)
+		assert.Greater(t, linked.Length(), cols, "values link to their sources")
+		assert.Regexp(t, `reviewed \d{1,2} \w{3} \d{4}`, textOf(linked.First().Parent().Find(".rev")))
+		wrap := table.Closest(".table-wrap")
+		assert.Equal(t, "region", wrap.AttrOr("role", ""))
+		assert.Equal(t, "0", wrap.AttrOr("tabindex", ""))
+
+		assert.Contains(t, textOf(doc.Find("ul.knockouts")), "Documents no SCIM provisioning. Kinde.")
 		assert.Contains(t, textOf(doc.Find("#next").Parent()), "B2B enterprise SSO onboarding, a playbook of 60 days")
-		assert.Equal(t, 5, doc.Find("#cost ~ .table-wrap tbody tr").Length())
+
+		// What would change this: each change links into the wizard at its question.
+		doc.Find("#chg ~ ul > li a").Each(func(_ int, a *goquery.Selection) {
+			assert.Regexp(t, `^/a/`+id+`/step/[a-z]+\?from=review#q-[a-z_]+$`, a.AttrOr("href", ""))
+		})
+
+		path := doc.Find("ol.path > li")
+		assert.GreaterOrEqual(t, path.Length(), 3)
+		assert.Regexp(t, `^https://`, path.First().Find("a").AttrOr("href", ""))
 
 		svg := doc.Find("figure.chart svg")
 		assert.Equal(t, "img", svg.AttrOr("role", ""))
-		assert.Equal(t, "Yearly cost per pricing model, years one to three", textOf(svg.Find("title#chart-t")))
+		assert.Equal(t, "Three-year cost of each option", textOf(svg.Find("title#chart-t")))
 		assert.NotEmpty(t, textOf(svg.Find("desc")))
-		assert.Equal(t, 15, svg.Find("rect[class^=c] > title").Length(), "three years × five models")
+		rows := doc.Find("table.costs tbody tr").Length()
+		assert.Equal(t, rows, svg.Find("rect[class^=c]").Length(), "a bar per row of the cost table")
+		assert.Equal(t, rows, svg.Find("text.name").Length(), "each bar labelled")
+
+		// Rule IDs appear only inside the "how this was decided" disclosures.
+		doc.Find("code").Each(func(_ int, c *goquery.Selection) {
+			assert.Equal(t, 1, c.Closest("details").Length(), "rule ID %s outside a disclosure", textOf(c))
+		})
 
 		assert.Equal(t, "http://advisor.test/a/"+id, doc.Find("p.resume a").AttrOr("href", ""))
 		assert.Contains(t, textOf(doc.Find("#about").Parent()), "Computed with questionnaire q-")
@@ -124,7 +156,10 @@ func TestWebFlow(t *testing.T) {
 		require.Equal(t, http.StatusOK, rec.Code)
 		assert.Equal(t, "text/markdown; charset=utf-8", rec.Header().Get("Content-Type"))
 		assert.Equal(t, `attachment; filename="ciam-recommendation-`+id[:8]+`.md"`, rec.Header().Get("Content-Disposition"))
-		assert.True(t, strings.HasPrefix(rec.Body.String(), "# CIAM recommendation\n\n## Architecture: B2B multi-tenant"))
+		md := rec.Body.String()
+		assert.True(t, strings.HasPrefix(md, "# CIAM recommendation\n\nPrepared "), "a title and the date")
+		assert.Contains(t, md, "## Summary\n\n")
+		assert.Contains(t, md, "- **Architecture:** B2B multi-tenant\n")
 	})
 
 	t.Run("resume when complete", func(t *testing.T) {

@@ -16,21 +16,24 @@ type resultView struct {
 	basePage
 	ID          string
 	Rec         *advisor.Recommendation
-	Lead        *advisor.VendorPick   // nil for a build or when nothing survives
-	Runners     []advisor.VendorPick  // the two finalists after the leader
-	Reasons     []advisor.Reason      // the leader's first three reasons
-	Lead3y      *catalog.Range        // the recommended path's three-year cost
-	LeadBasis   string                // where that figure comes from
-	Budget3y    *float64              // the budget over three years, when given
-	Finalists   []advisor.VendorPick  // the comparison's columns
-	Options     []costOption          // the cost table's rows
+	Lead        *advisor.VendorPick  // nil for a build or when nothing survives
+	Runners     []advisor.VendorPick // the two finalists after the leader
+	Reasons     []advisor.Reason     // the leader's first three reasons
+	Lead3y      *catalog.Range       // the recommended path's three-year cost
+	LeadBasis   string               // where that figure comes from
+	Budget3y    *float64             // the budget over three years, when given
+	BudgetFit   string               // "short", "partial" or "within": the budget against Lead3y
+	BudgetURL   string               // where to give a budget
+	Finalists   []advisor.VendorPick // the comparison's columns
+	Options     []costOption         // the cost table's rows
 	Chart       chartView
-	Assumed     []assumedValue        // values the projection assumed, with where to answer them
-	Changes     []changeView          // counterfactuals with links into the wizard
+	Assumed     []assumedValue // values the projection assumed, with where to answer them
+	Changes     []changeView   // counterfactuals with links into the wizard
 	Knockouts   []advisor.KnockoutGroup
 	Warnings    []warningGroup
 	PathMinutes int
-	Answers     []advisor.AnswerLine
+	Further     []advisor.PathEntry // the first of the further reading; the Markdown has them all
+	FurtherMore int                 // how many more the Markdown lists
 	ReviewURL   string
 	MarkdownURL string
 	ResumeURL   string
@@ -67,6 +70,21 @@ var assumedText = map[string]string{
 	"mau_growth_pct":    "no growth",
 	"registered_users":  "two stored accounts per active user",
 	"budget_annual_usd": "no budget given, so no budget line",
+}
+
+// maxFurther is how many further-reading guides the page lists: the whole catalogue would
+// cost several kilobytes on every result, and the Markdown download lists them all.
+const maxFurther = 8
+
+// budgetFit says how a three-year budget compares with a three-year cost range.
+func budgetFit(budget float64, cost catalog.Range) string {
+	switch {
+	case budget < cost.Low:
+		return "short"
+	case budget < cost.High:
+		return "partial"
+	}
+	return "within"
 }
 
 // completeRecommendation returns the assessment's recommendation, or a nil one when answers are
@@ -131,13 +149,12 @@ func newResultView(adv *advisor.Advisor, id string, rec *advisor.Recommendation)
 		Rec:         rec,
 		Finalists:   rec.Finalists(),
 		Knockouts:   rec.KnockoutGroups(),
-		Answers:     advisor.AnswerLines(q, rec.Answers),
 		ReviewURL:   reviewURL(id),
 		MarkdownURL: resultURL(id) + ".md",
 	}
 	stepOf := func(question string) string {
 		if qn := q.Question(question); qn != nil {
-			return stepURL(id, qn.Step) + "?return=review#q-" + question
+			return stepURL(id, qn.Step) + "?from=review#q-" + question
 		}
 		return reviewURL(id)
 	}
@@ -157,9 +174,13 @@ func newResultView(adv *advisor.Advisor, id string, rec *advisor.Recommendation)
 			v.Runners = append(v.Runners, *p)
 		}
 	}
+	v.BudgetURL = stepOf("budget_annual_usd")
 	if b := rec.Cost.Budget; b != nil {
 		b3 := *b * 3
 		v.Budget3y = &b3
+		if v.Lead3y != nil {
+			v.BudgetFit = budgetFit(b3, *v.Lead3y)
+		}
 	}
 	var chart []chartOption
 	add := func(name string, r catalog.Range, basis, note, link string, series int) {
@@ -192,6 +213,8 @@ func newResultView(adv *advisor.Advisor, id string, rec *advisor.Recommendation)
 	for _, e := range rec.ReadingPath {
 		v.PathMinutes += e.Minutes
 	}
+	v.Further = rec.FurtherReading[:min(maxFurther, len(rec.FurtherReading))]
+	v.FurtherMore = len(rec.FurtherReading) - len(v.Further)
 	for _, warn := range rec.Warnings {
 		if n := len(v.Warnings); n == 0 || v.Warnings[n-1].Severity != warn.Severity {
 			h := severityHeadings[warn.Severity]

@@ -1,13 +1,13 @@
 package server
 
 import (
-	"math"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"html/template"
 	"io/fs"
+	"math"
 	"net/http"
 	"path"
 	"strconv"
@@ -81,7 +81,7 @@ func newWebUI(fsys fs.FS) (*webUI, error) {
 		"num":   groupDigits,
 		"add":   func(a, b int) int { return a + b },
 		"add2":  func(a, b float64) float64 { return a + b },
-		"coord": func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) },
+		"coord": func(f float64) string { return strconv.FormatFloat(math.Round(f*10)/10, 'f', -1, 64) },
 		"plural": func(n int, one, many string) string {
 			if n == 1 {
 				return one
