@@ -191,11 +191,11 @@ func fitsApproach(v *catalog.Vendor, approach string) bool {
 	return true
 }
 
-// pick turns a ranked candidate into what the buyer reads: reasons for, concerns, checks.
-func pick(c *catalog.Catalog, out *rules.Outcome, cd *candidate, arch *catalog.Architecture, possible float64) VendorPick {
+// pick turns a ranked candidate into what the buyer reads. Reasons for are listed only for
+// finalists (withWhy); the three lists share one exactly sized array cut from buf, since this
+// runs for every vendor on every request.
+func pick(out *rules.Outcome, cd *candidate, arch *catalog.Architecture, possible float64, withWhy bool, buf *[]Reason) VendorPick {
 	v := cd.v
-	// One backing array, sized exactly, for the three lists: this runs for every vendor on
-	// every request.
 	var nWhy, nConcern, nCheck int
 	for _, vv := range out.Vendors {
 		switch vv.Results[cd.idx] {
@@ -211,10 +211,18 @@ func pick(c *catalog.Catalog, out *rules.Outcome, cd *candidate, arch *catalog.A
 		}
 	}
 	nWhy += 2 // vendor type and no migration
-	buf := make([]Reason, nWhy+nConcern+nCheck)
+	if !withWhy {
+		nWhy = 0
+	}
+	n := nWhy + nConcern + nCheck
+	if len(*buf) < n {
+		*buf = make([]Reason, max(n, 256))
+	}
+	b := (*buf)[:n:n]
+	*buf = (*buf)[n:]
 	p := VendorPick{ID: v.ID, Name: v.Name, Type: v.Type, TypeLabel: v.TypeLabel(), Incumbent: cd.incumbent,
 		Fit: fitOf(cd.points, possible), Unconfirmed: cd.unsure, Cost: cd.cost,
-		Why: buf[0:0:nWhy], Concerns: buf[nWhy : nWhy : nWhy+nConcern], Check: buf[nWhy+nConcern : nWhy+nConcern : len(buf)]}
+		Why: b[0:0:nWhy], Concerns: b[nWhy : nWhy : nWhy+nConcern], Check: b[nWhy+nConcern : nWhy+nConcern : n]}
 	known, asked := 0, 0
 	for _, vv := range out.Vendors {
 		e, id := vv.Rule.Vendors, vv.Rule.ID
@@ -225,7 +233,7 @@ func pick(c *catalog.Catalog, out *rules.Outcome, cd *candidate, arch *catalog.A
 			if e.Hard && secondhand(v, e) {
 				p.Check = addReason(p.Check, "Only a third-party source says so. "+e.Unsure, id)
 			}
-			if e.Pass != "" {
+			if e.Pass != "" && withWhy {
 				text := e.Pass
 				if e.FactIdx >= 0 {
 					if plan := v.FactAt(e.FactIdx).Plan; plan != "" {
@@ -247,11 +255,11 @@ func pick(c *catalog.Catalog, out *rules.Outcome, cd *candidate, arch *catalog.A
 	if asked > 0 {
 		p.Confidence = math.Round(float64(known)/float64(asked)*100) / 100
 	}
-	if cd.typeFit {
+	if cd.typeFit && withWhy {
 		p.Why = addReason(p.Why, fmt.Sprintf("%s: a vendor type that fits the %s pattern and the approach.",
 			v.TypeLabel(), arch.Title), ruleVendorType)
 	}
-	if cd.incumbent {
+	if cd.incumbent && withWhy {
 		p.Why = addReason(p.Why, "You run it today: staying needs no migration.", ruleNoMigration)
 	}
 	return p

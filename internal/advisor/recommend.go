@@ -338,15 +338,16 @@ func (a *Advisor) recommend(answers questionnaire.Answers, notices []questionnai
 
 	n := c.Ranking.Finalists
 	ranked, rest := make([]VendorPick, 0, n), make([]VendorPick, 0, len(d.ranked))
+	var buf []Reason
 	for i, cd := range d.ranked {
-		p := pick(c, out, cd, arch, d.possible)
+		// Beyond the finalists only what to confirm and what is missing is listed (the stay
+		// option keeps its reasons): the comparison shows every finalist's facts.
+		finalist := i < n && cd.approachable
+		p := pick(out, cd, arch, d.possible, finalist || cd.incumbent, &buf)
 		p.Rank, p.Approachable = i+1, cd.approachable
-		if i < n && cd.approachable {
+		if finalist {
 			ranked = append(ranked, p)
 		} else {
-			// Beyond the finalists only what to confirm and what is missing is listed; the
-			// reasons for are the finalists' (and the matrix shows every fact).
-			p.Why = []Reason{}
 			rest = append(rest, p)
 		}
 		if cd.incumbent {

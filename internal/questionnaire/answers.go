@@ -110,11 +110,7 @@ type Checked struct {
 // as far as they are valid, requiring the required questions of the first steps steps. It
 // fails only on a fault of the content, never of the answers.
 func (q *Questionnaire) Check(raw map[string]any, steps int) (*Checked, error) {
-	stepIndex := make(map[string]int, len(q.Steps))
-	for i, s := range q.Steps {
-		stepIndex[s.ID] = i
-	}
-	c := &Checked{Answers: Answers{}, Values: make(map[string]any, len(raw))}
+	c := &Checked{Answers: make(Answers, len(raw)), Values: make(map[string]any, len(raw))}
 	unknown := make([]string, 0)
 	for id, v := range raw {
 		c.Values[id] = v
@@ -143,7 +139,9 @@ func (q *Questionnaire) Check(raw map[string]any, steps int) (*Checked, error) {
 		c.Values[qn.ID] = val
 	}
 
-	env := map[string]any{AnsweredVar: []string{}}
+	env := make(map[string]any, len(q.questions)+1)
+	answered := make([]string, 0, len(typed))
+	env[AnsweredVar] = answered
 	for _, qn := range q.questions {
 		visible, err := qn.visible(env)
 		if err != nil {
@@ -156,24 +154,23 @@ func (q *Questionnaire) Check(raw map[string]any, steps int) (*Checked, error) {
 			c.Notices = append(c.Notices, Notice{Question: qn.ID,
 				Message: fmt.Sprintf("%s: answer ignored because the question is not asked for these answers (asked when %s)", qn.ID, qn.WhenText)})
 			has = false
-		case visible && !has && qn.Required && stepIndex[qn.Step] < steps && !hasProblem(c.Problems, qn.ID):
+		case visible && !has && qn.Required && q.stepOf[qn.ID] < steps && !hasProblem(c.Problems, qn.ID):
 			c.Problems = append(c.Problems, Problem{Question: qn.ID, Code: "required",
 				Message: fmt.Sprintf("%s: an answer is required (%s)", qn.ID, qn.expected())})
 		}
 		if has {
 			c.Answers[qn.ID] = v
 			env[qn.ID] = v
-			env[AnsweredVar] = append(env[AnsweredVar].([]string), qn.ID)
+			answered = append(answered, qn.ID)
+			env[AnsweredVar] = answered
 		} else {
 			env[qn.ID] = qn.Type.ZeroValue()
 		}
 	}
 	// Report in questionnaire order, unknown questions first, so the list reads like the form.
-	order := make(map[string]int, len(q.questions))
-	for i, qn := range q.questions {
-		order[qn.ID] = i + 1
+	if len(c.Problems) > 1 {
+		sort.SliceStable(c.Problems, func(i, j int) bool { return q.order[c.Problems[i].Question] < q.order[c.Problems[j].Question] })
 	}
-	sort.SliceStable(c.Problems, func(i, j int) bool { return order[c.Problems[i].Question] < order[c.Problems[j].Question] })
 	return c, nil
 }
 

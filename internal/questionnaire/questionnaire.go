@@ -44,6 +44,8 @@ type Questionnaire struct {
 	File      string               `yaml:"-" json:"-"`
 	questions []*Question          // in step order
 	byID      map[string]*Question // by question ID
+	stepOf    map[string]int       // step position of each question, by question ID
+	order     map[string]int       // 1 + position of each question, by question ID
 }
 
 // Step is one page of the questionnaire.
@@ -198,7 +200,7 @@ func Parse(src []byte, file string) (*Questionnaire, error) {
 	sum := sha256.Sum256(src)
 	q.Version = "q-" + hex.EncodeToString(sum[:6])
 	q.File = file
-	q.byID = map[string]*Question{}
+	q.byID, q.stepOf, q.order = map[string]*Question{}, map[string]int{}, map[string]int{}
 
 	var errs diag.List
 	if q.ID == "" {
@@ -208,7 +210,7 @@ func Parse(src []byte, file string) (*Questionnaire, error) {
 		errs.Add(file, 1, 1, "", "questionnaire has no steps")
 	}
 	steps := map[string]bool{}
-	for _, s := range q.Steps {
+	for si, s := range q.Steps {
 		if s.ID == "" || steps[s.ID] {
 			errs.Add(file, 0, 0, s.ID, "step ID is empty or used twice")
 		}
@@ -226,6 +228,7 @@ func Parse(src []byte, file string) (*Questionnaire, error) {
 			}
 			q.byID[qn.ID] = qn
 			q.questions = append(q.questions, qn)
+			q.stepOf[qn.ID], q.order[qn.ID] = si, len(q.questions)
 			checkQuestion(qn, file, &errs)
 		}
 	}
