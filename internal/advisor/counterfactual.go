@@ -50,7 +50,9 @@ func (a *Advisor) outcomeOf(answers questionnaire.Answers) (outcome, error) {
 
 // counterfactuals tries every other value of every visible question, one at a time, and
 // reports the smallest changes that flip the architecture, the approach or the leader. Numbers
-// are probed at multiples of the answer and the flip point found by bisection.
+// are probed at multiples of the answer and the flip point found by bisection. "Smallest" ranks
+// a numeric threshold first (nearer is smaller), then dropping a requirement, then changing a
+// single answer, then adding a requirement, and a different identity shape last.
 func (a *Advisor) counterfactuals(answers questionnaire.Answers, rec *Recommendation) []Counterfactual {
 	base := outcome{arch: rec.Architecture.ID, approach: rec.Approach.ID}
 	if rec.Leader != nil {
@@ -80,22 +82,29 @@ func (a *Advisor) counterfactuals(answers questionnaire.Answers, rec *Recommenda
 		from, answered := answers[qn.ID]
 		switch qn.Type {
 		case questionnaire.Single:
+			// Who your users are is a fact, not a choice: a change of shape comes last.
+			cost := 1.5
+			if qn.ID == "identity_shape" {
+				cost = 3
+			}
 			for _, opt := range qn.Options {
 				if opt.Value != from {
-					try(qn, opt.Value, 1)
+					try(qn, opt.Value, cost)
 				}
 			}
 		case questionnaire.Boolean:
 			b, _ := from.(bool)
-			try(qn, !b, 1)
+			try(qn, !b, 1.5)
 		case questionnaire.Multi:
+			// Dropping a requirement is the change a buyer can make; adding one comes after.
 			list, _ := from.([]string)
 			for _, opt := range qn.Options {
 				next := slices.DeleteFunc(slices.Clone(list), func(s string) bool { return s == opt.Value })
+				cost := 1.0
 				if len(next) == len(list) {
-					next = append(next, opt.Value)
+					next, cost = append(next, opt.Value), 2
 				}
-				try(qn, next, 1)
+				try(qn, next, cost)
 			}
 		case questionnaire.Integer, questionnaire.Number:
 			if answered {
@@ -150,7 +159,7 @@ func numericCounterfactuals(qn *questionnaire.Question, from any, base outcome, 
 			to = value(hi)
 		}
 		distance := math.Abs(math.Log(math.Max(math.Abs(toFloat(to)), 1) / math.Max(math.Abs(cur), 1)))
-		try(to, 1+distance)
+		try(to, 0.5+distance) // a threshold is the most telling change
 	}
 }
 
@@ -236,16 +245,25 @@ func (a *Advisor) changeText(qn *questionnaire.Question, from, to any) string {
 
 func formatNumber(qn *questionnaire.Question, v any) string {
 	f := toFloat(v)
-	if strings.Contains(strings.ToLower(qn.Unit), "usd") {
-		return Money(f)
+	if unit, ok := strings.CutPrefix(qn.Unit, "USD"); ok {
+		return Money(f) + unit
 	}
+	var s string
 	switch {
 	case math.Abs(f) >= 1e6:
-		return strings.TrimSuffix(fmt.Sprintf("%.1f", f/1e6), ".0") + "M"
+		s = strings.TrimSuffix(fmt.Sprintf("%.1f", f/1e6), ".0") + "M"
 	case math.Abs(f) >= 1e4:
-		return fmt.Sprintf("%.0fk", f/1e3)
+		s = fmt.Sprintf("%.0fk", f/1e3)
+	default:
+		s = strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", f), "0"), ".")
 	}
-	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", f), "0"), ".")
+	switch {
+	case strings.HasPrefix(qn.Unit, "%"):
+		return s + qn.Unit
+	case qn.Unit != "":
+		return s + " " + qn.Unit
+	}
+	return s
 }
 
 // pickCounterfactuals keeps the smallest changes per target, in the order architecture,
