@@ -174,7 +174,11 @@ func TestReloadsUnderChurn(t *testing.T) {
 	var last string
 	for i := 1; i <= 8; i++ {
 		last = strings.Replace(string(orig), "approach: {buy-managed: 3}", fmt.Sprintf("approach: {buy-managed: %d}", 3+i), 1)
-		require.NoError(t, os.WriteFile(file, []byte(last), 0o644))
+		// Replace the file in one step, as editors' tools do: a reload must never see it half
+		// written (an empty rule file is rightly refused).
+		tmp := file + ".tmp"
+		require.NoError(t, os.WriteFile(tmp, []byte(last), 0o644))
+		require.NoError(t, os.Rename(tmp, file))
 		time.Sleep(15 * time.Millisecond)
 	}
 	require.NoError(t, h.Reload())
