@@ -13,6 +13,16 @@
 //
 // The generator competes with the server for the same CPUs; on a small machine the figures
 // are a lower bound of what the server alone could do.
+//
+// With -batch-flood it reproduces instead the batch flood of issue 12: -clients clients (32),
+// each sending -rate POST /api/v1/evaluate/batch requests per second of -items items (100),
+// with ?explain=true unless -explain=false, each from its own X-Forwarded-For address (start
+// the server with --trusted-proxies 127.0.0.1 so that they count as different clients).
+// Meanwhile it probes GET /healthz every 10 ms and samples the server's RSS (-pid); it reports
+// the answers by status, the health check's latency and the peak RSS, and fails when the
+// health check's p99 reaches 50 ms or the RSS 150 MB:
+//
+//	advisor serve --trusted-proxies 127.0.0.1 & go run ./cmd/loadtest -batch-flood -pid $! -d 60s
 package main
 
 import (
@@ -66,8 +76,26 @@ func run(args []string, stdout, stderr io.Writer) int {
 	duration := fs.Duration("d", 10*time.Second, fmt.Sprintf("measured time per endpoint (at most %s)", maxDuration))
 	warmup := fs.Duration("warmup", 2*time.Second, "unmeasured time per endpoint before measuring")
 	requests := fs.Int("n", 10_000_000, fmt.Sprintf("stop an endpoint's measurement after this many requests (at most %d)", maxRequests))
+	var fl flood
+	fs.BoolVar(&fl.on, "batch-flood", false, "flood POST /api/v1/evaluate/batch instead, and report /healthz latency and server RSS")
+	fs.IntVar(&fl.clients, "clients", 32, "-batch-flood: clients, each with its own X-Forwarded-For address (1 to 1024)")
+	fs.Float64Var(&fl.rate, "rate", 0.4, "-batch-flood: batch requests per second per client (more than 0, at most 100)")
+	fs.IntVar(&fl.items, "items", 100, "-batch-flood: items per batch (1 to 100)")
+	fs.BoolVar(&fl.explain, "explain", true, "-batch-flood: ask for the explain trace (?explain=true)")
+	fs.IntVar(&fl.pid, "pid", 0, "-batch-flood: the server's process ID, to sample its RSS from /proc (0: not sampled)")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if fl.on {
+		u, err := parseTarget(*rawURL)
+		if err == nil {
+			err = fl.check(*duration)
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, "loadtest:", err)
+			return 2
+		}
+		return fl.run(u, *duration, stdout, stderr)
 	}
 	opt := options{conns: *conns, duration: *duration, warmup: *warmup, requests: *requests}
 	var err error
@@ -291,27 +319,32 @@ func newConn(addr string) *conn { return &conn{addr: addr} }
 // are parsed by hand, not with net/http, so that the generator spends as little of the CPU it
 // shares with the server as it can.
 func (c *conn) do(req []byte) (int64, error) {
+	status, size, err := c.doStatus(req)
+	if err == nil && status != http.StatusOK {
+		err = fmt.Errorf("status %d", status)
+	}
+	return size, err
+}
+
+// doStatus is do that returns the response's status instead of refusing all but 200.
+func (c *conn) doStatus(req []byte) (status int, size int64, err error) {
 	if c.c == nil {
 		nc, err := net.DialTimeout("tcp", c.addr, 5*time.Second)
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		c.c, c.r = nc, bufio.NewReaderSize(nc, 64<<10)
 	}
-	_ = c.c.SetDeadline(time.Now().Add(10 * time.Second))
+	_ = c.c.SetDeadline(time.Now().Add(30 * time.Second))
 	if _, err := c.c.Write(req); err != nil {
 		c.close()
-		return 0, err
+		return 0, 0, err
 	}
-	status, size, err := readResponse(c.r)
+	status, size, err = readResponse(c.r)
 	if err != nil {
 		c.close()
-		return 0, err
 	}
-	if status != http.StatusOK {
-		return 0, fmt.Errorf("status %d", status)
-	}
-	return size, nil
+	return status, size, err
 }
 
 // readResponse reads one HTTP/1.1 response with a Content-Length, as the advisor sends, and

@@ -46,7 +46,7 @@ func serveCmd() *cobra.Command {
 	f.StringSlice("trusted-proxies", nil, "IP addresses or CIDR ranges of load balancers whose X-Forwarded-For header names the client")
 	f.Duration("shutdown-timeout", 10*time.Second, "how long to let requests finish on SIGINT or SIGTERM")
 	f.String("metrics-addr", "", "also serve /metrics without a key on this HOST:PORT, for a scraper only operators can reach (on --addr it needs an editor key)")
-	f.Int("max-evaluations", 0, "evaluations running at once across the server before requests are shed with 503 (0: 4 per CPU)")
+	f.Int("max-evaluations", 0, "evaluations running at once across the server before requests are shed with 503 (0: one per CPU, at least 2)")
 	f.String("retention", "180d", "remove anonymous web assessments after this long without activity: days (180d) or a duration (720h); 0 keeps them")
 	return cmd
 }
@@ -62,6 +62,12 @@ func serve(ctx context.Context, cfg *Config, stderr interface{ Write([]byte) (in
 	// more evaluations per second for a few megabytes more memory; GOGC in the environment wins.
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
+	}
+	// GOGC=400 lets the heap grow to five times what is live; under a burst of large batch
+	// responses that took the process past 130 MB. A soft limit makes the collector work harder
+	// near 96 MiB instead (the batch flood then peaks under 100 MB); GOMEMLIMIT wins.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(96 << 20)
 	}
 
 	src := advisor.Embedded()

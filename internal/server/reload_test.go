@@ -25,7 +25,9 @@ import (
 // the error (file, line, column) on /api/v1/ruleset.
 func TestLiveReloadUnderLoad(t *testing.T) {
 	dir, content := advisortest.Holder(t)
-	e := newAPIWith(t, server.Config{}, content, filepath.Join(t.TempDir(), "advisor.db"))
+	// No cap on evaluations in flight: this is about reloads, and under -race the clients below
+	// would otherwise be shed with 503 (TestEvaluationsInFlightAreCapped covers that).
+	e := newAPIWith(t, server.Config{MaxEvaluations: -1}, content, filepath.Join(t.TempDir(), "advisor.db"))
 	editor := e.key(t, "editor", "editor")
 
 	ctx, cancel := context.WithCancel(context.Background())

@@ -26,7 +26,7 @@ type Config struct {
 	// none, the connection's address is the client, so a client cannot pick its own rate
 	// limit bucket by sending the header.
 	TrustedProxies []string
-	// MaxEvaluations caps the evaluations running at once across the server (0: 4 per CPU;
+	// MaxEvaluations caps the evaluations running at once across the server (0: one per CPU;
 	// below 0: no cap); a request that waits longer than EvaluationWait (0: 100 ms) for a
 	// slot gets 503 with Retry-After.
 	MaxEvaluations int
