@@ -116,7 +116,7 @@ func newBrowser(t *testing.T, chrome string, s *site) *browser {
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
+		chromedp.WindowSize(desktopWidth, 900),
 	)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(life, opts...)
 	t.Cleanup(cancelAlloc) // runs before the profile folder is removed: it waits for Chromium to exit
@@ -377,35 +377,67 @@ func (f axeFault) String() string {
 	return fmt.Sprintf("%s (%s): %s\n\t%s\n\t%s", f.ID, f.Impact, f.Help, f.HelpURL, strings.Join(f.Nodes, "\n\t"))
 }
 
-// checkAxe runs axe-core on the page in the tab, as a subtest with the given name, and fails
-// on any violation. The page's Content-Security-Policy forbids injected scripts, so the axe
-// source is evaluated through the DevTools protocol (Runtime.evaluate), which the CSP does
-// not cover.
+// The two widths every page is checked at: a common laptop and a common phone.
+const (
+	desktopWidth = 1366
+	phoneWidth   = 390
+)
+
+// viewport makes the tab lay out the page as a window of the given size (a phone's at
+// phoneWidth, with touch and a device scale factor of 3); width 0 restores the desktop
+// window every test starts with.
+func (b *browser) viewport(t *testing.T, width, height int64) {
+	t.Helper()
+	if width == 0 {
+		width, height = desktopWidth, 900
+	}
+	opts := []chromedp.EmulateViewportOption{}
+	if width <= phoneWidth {
+		opts = append(opts, chromedp.EmulateScale(3), chromedp.EmulateTouch)
+	}
+	b.do(t, chromedp.EmulateViewport(width, height, opts...))
+}
+
+// checkAxe runs axe-core on the page in the tab at desktopWidth and at phoneWidth, as
+// subtests of one with the given name, and fails on any violation. The page's
+// Content-Security-Policy forbids injected scripts, so the axe source is evaluated through
+// the DevTools protocol (Runtime.evaluate), which the CSP does not cover.
 func (b *browser) checkAxe(t *testing.T, name, axeSrc string) {
 	t.Helper()
 	t.Run(name, func(t *testing.T) {
 		if axeSrc == "" {
 			t.Skip("axe-core is not installed: " + needNodeDeps)
 		}
-		where := b.location(t)
-		if !eval[bool](t, b, `typeof window.axe === "object"`) {
-			eval[chromedp.Void](t, b, axeSrc+"\n;void 0") // defines window.axe; nothing to send back
-		}
-		tags, _ := json.Marshal(wcag)
-		res := eval[axeResult](t, b, `axe.run(document, {runOnly: {type: "tag", values: `+string(tags)+`}}).then(r => {
-			const faults = list => list.map(v => ({id: v.id, impact: v.impact ?? "", help: v.help, helpUrl: v.helpUrl,
-				nodes: v.nodes.map(n => n.target.join(" ") + ": " + (n.failureSummary ?? "").replace(/\s+/g, " "))}));
-			return {passes: r.passes.length, violations: faults(r.violations), incomplete: faults(r.incomplete)};
-		})`, chromedp.EvalAwaitPromise)
-		require.NotZero(t, res.Passes, "axe checked nothing on %s", where)
-		for _, v := range res.Violations {
-			t.Errorf("axe violation on %s: %s", where, v)
-		}
-		t.Logf("axe on %s: %d rules pass, %d violations, %d to review", where, res.Passes, len(res.Violations), len(res.Incomplete))
-		for _, v := range res.Incomplete {
-			t.Logf("to review: %s", v)
+		defer b.viewport(t, 0, 0)
+		for _, w := range []int64{desktopWidth, phoneWidth} {
+			t.Run(fmt.Sprintf("%dpx", w), func(t *testing.T) {
+				b.viewport(t, w, 844)
+				b.runAxe(t, axeSrc)
+			})
 		}
 	})
+}
+
+func (b *browser) runAxe(t *testing.T, axeSrc string) {
+	t.Helper()
+	where := b.location(t)
+	if !eval[bool](t, b, `typeof window.axe === "object"`) {
+		eval[chromedp.Void](t, b, axeSrc+"\n;void 0") // defines window.axe; nothing to send back
+	}
+	tags, _ := json.Marshal(wcag)
+	res := eval[axeResult](t, b, `axe.run(document, {runOnly: {type: "tag", values: `+string(tags)+`}}).then(r => {
+		const faults = list => list.map(v => ({id: v.id, impact: v.impact ?? "", help: v.help, helpUrl: v.helpUrl,
+			nodes: v.nodes.map(n => n.target.join(" ") + ": " + (n.failureSummary ?? "").replace(/\s+/g, " "))}));
+		return {passes: r.passes.length, violations: faults(r.violations), incomplete: faults(r.incomplete)};
+	})`, chromedp.EvalAwaitPromise)
+	require.NotZero(t, res.Passes, "axe checked nothing on %s", where)
+	for _, v := range res.Violations {
+		t.Errorf("axe violation on %s: %s", where, v)
+	}
+	t.Logf("axe on %s: %d rules pass, %d violations, %d to review", where, res.Passes, len(res.Violations), len(res.Incomplete))
+	for _, v := range res.Incomplete {
+		t.Logf("to review: %s", v)
+	}
 }
 
 // screenshotDir is the folder named by ADVISOR_E2E_SCREENSHOTS (relative to the repository

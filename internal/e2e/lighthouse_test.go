@@ -80,8 +80,8 @@ func (r *lighthouseReport) failing(category string) []string {
 	return texts
 }
 
-// TestLighthouse scores the landing page, a step page and a result page with Lighthouse
-// (desktop preset) and requires at least minScore in performance, accessibility, best
+// TestLighthouse scores the landing page, a step page and a result page with Lighthouse,
+// in its desktop and mobile form factors, and requires at least minScore in performance, accessibility, best
 // practices and SEO.
 func TestLighthouse(t *testing.T) {
 	chrome := chromiumPath(t)
@@ -108,48 +108,55 @@ func TestLighthouse(t *testing.T) {
 		{"step", "/a/" + id + "/step/scale", true},
 		{"result", "/a/" + id + "/result", true},
 	}
-	for _, p := range pages {
-		t.Run(p.name, func(t *testing.T) {
-			var extra []string
-			if p.private {
-				requireNoIndex(t, s.URL+p.path)
-				extra = append(extra, "--skip-audits=is-crawlable")
-			}
-			r := runLighthouse(t, node, cli, chrome, s.URL+p.path, extra...)
-			var scores []string
-			for _, c := range lighthouseCategories {
-				cat, ok := r.Categories[c]
-				if !assert.True(t, ok, "no %s category in the report", c) || !assert.NotNil(t, cat.Score, "%s was not scored", c) {
-					continue
+	for _, form := range []string{"desktop", "mobile"} {
+		for _, p := range pages {
+			t.Run(form+"/"+p.name, func(t *testing.T) {
+				var extra []string
+				if p.private {
+					requireNoIndex(t, s.URL+p.path)
+					extra = append(extra, "--skip-audits=is-crawlable")
 				}
-				scores = append(scores, fmt.Sprintf("%s %.2f", c, *cat.Score))
-				if *cat.Score < minScore {
-					t.Errorf("%s scores %.2f on %s, below %.2f; audits that cost points:\n\t%s",
-						cat.Title, *cat.Score, p.path, minScore, strings.Join(r.failing(c), "\n\t"))
+				r := runLighthouse(t, node, cli, chrome, form, s.URL+p.path, extra...)
+				var scores []string
+				for _, c := range lighthouseCategories {
+					cat, ok := r.Categories[c]
+					if !assert.True(t, ok, "no %s category in the report", c) || !assert.NotNil(t, cat.Score, "%s was not scored", c) {
+						continue
+					}
+					scores = append(scores, fmt.Sprintf("%s %.2f", c, *cat.Score))
+					if *cat.Score < minScore {
+						t.Errorf("%s scores %.2f on %s, below %.2f; audits that cost points:\n\t%s",
+							cat.Title, *cat.Score, p.path, minScore, strings.Join(r.failing(c), "\n\t"))
+					}
 				}
-			}
-			note := ""
-			if p.private {
-				note = " (is-crawlable left out: private page, noindex on purpose)"
-			}
-			t.Logf("Lighthouse on %s: %s%s", p.path, strings.Join(scores, ", "), note)
-			for _, w := range r.RunWarnings {
-				t.Logf("Lighthouse warning: %s", w)
-			}
-		})
+				note := ""
+				if p.private {
+					note = " (is-crawlable left out: private page, noindex on purpose)"
+				}
+				t.Logf("Lighthouse (%s) on %s: %s%s", form, p.path, strings.Join(scores, ", "), note)
+				for _, w := range r.RunWarnings {
+					t.Logf("Lighthouse warning: %s", w)
+				}
+			})
+		}
 	}
 }
 
-// runLighthouse runs the Lighthouse CLI against pageURL with Chromium and returns its report.
-func runLighthouse(t *testing.T, node, cli, chrome, pageURL string, extra ...string) *lighthouseReport {
+// runLighthouse runs the Lighthouse CLI against pageURL with Chromium in the given form
+// factor and returns its report. "desktop" is Lighthouse's desktop preset; "mobile" is its
+// default: a phone's screen with simulated slow 4G and a four times slower CPU.
+func runLighthouse(t *testing.T, node, cli, chrome, form, pageURL string, extra ...string) *lighthouseReport {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), lighthouseTimeout)
 	defer cancel()
 	args := append([]string{cli, pageURL,
-		"--output=json", "--quiet", "--preset=desktop",
+		"--output=json", "--quiet",
 		"--only-categories=" + strings.Join(lighthouseCategories, ","),
 		"--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run",
 	}, extra...)
+	if form == "desktop" {
+		args = append(args, "--preset=desktop")
+	}
 	cmd := exec.CommandContext(ctx, node, args...)
 	// chrome-launcher keeps its profile under TMPDIR; a folder of the test's own is removed
 	// even if Lighthouse is killed.
