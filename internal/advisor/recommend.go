@@ -201,8 +201,12 @@ func (a *Advisor) decide(answers questionnaire.Answers, trace bool) (*decision, 
 			cd.points += c.Ranking.VendorTypeWeight
 		}
 	}
-	costFit(d.ranked, c.Ranking.CostWeight)
-	d.possible += c.Ranking.CostWeight
+	costWeight := c.Ranking.CostWeight
+	for _, r := range out.Fired {
+		costWeight += r.CostWeight
+	}
+	costFit(d.ranked, costWeight)
+	d.possible += costWeight
 	slices.SortFunc(d.ranked, less)
 	if len(d.ranked) > 1 {
 		d.tieBreak = tieBreak(d.ranked[0], d.ranked[1])

@@ -65,6 +65,9 @@ type Rule struct {
 	// their own next steps.
 	ForApproach []string      `yaml:"for_approach" json:"for_approach,omitempty"`
 	Vendors     *VendorEffect `yaml:"vendors" json:"vendors,omitempty"`
+	// CostWeight adds to ranking.yaml's cost_weight when the rule fires: price matters more to
+	// some buyers than to others.
+	CostWeight float64 `yaml:"cost_weight" json:"cost_weight,omitempty"`
 	File        string        `yaml:"-" json:"file"`
 	Line        int           `yaml:"-" json:"line"`
 
@@ -239,7 +242,10 @@ func (rs *RuleSet) compileRules(env map[string]any, sources map[string][]byte, e
 		if strings.TrimSpace(r.Because) == "" {
 			add("rule has no because: every rule needs the sentence a buyer reads when it fires")
 		}
-		if len(r.Architecture)+len(r.Approach)+len(r.Guides)+len(r.Warnings)+len(r.Playbooks)+len(r.NextSteps) == 0 && r.Vendors == nil {
+		if r.CostWeight < 0 {
+			add("cost_weight: %g, want 0 or more", r.CostWeight)
+		}
+		if len(r.Architecture)+len(r.Approach)+len(r.Guides)+len(r.Warnings)+len(r.Playbooks)+len(r.NextSteps) == 0 && r.Vendors == nil && r.CostWeight == 0 {
 			add("rule has no effect")
 		}
 		for id := range r.Architecture {
