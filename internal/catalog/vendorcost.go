@@ -23,7 +23,7 @@ type VendorCost struct {
 	AsOf      Date     `json:"as_of"`
 	Source    string   `json:"source,omitempty"`
 	Secondary bool     `json:"secondary,omitempty"`
-	Plan      string   `json:"plan,omitempty"` // the plan priced; for a band, the generic model
+	Plan      string   `json:"plan,omitempty"`     // the plan priced; for a band, the generic model
 	Includes  []string `json:"includes,omitempty"` // what the figure covers beyond the base plan
 	Note      string   `json:"note,omitempty"`
 }

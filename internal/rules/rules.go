@@ -68,8 +68,8 @@ type Rule struct {
 	// CostWeight adds to ranking.yaml's cost_weight when the rule fires: price matters more to
 	// some buyers than to others.
 	CostWeight float64 `yaml:"cost_weight" json:"cost_weight,omitempty"`
-	File        string        `yaml:"-" json:"file"`
-	Line        int           `yaml:"-" json:"line"`
+	File       string  `yaml:"-" json:"file"`
+	Line       int     `yaml:"-" json:"line"`
 
 	when  *vm.Program
 	reads []string // variables the condition reads, for the explain trace
