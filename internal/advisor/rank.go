@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/ciamadvisor/advisor/internal/catalog"
 	"github.com/ciamadvisor/advisor/internal/rules"
@@ -311,7 +312,7 @@ func edges(out *rules.Outcome, a, b *candidate, arch *catalog.Architecture) []st
 	}
 	for _, f := range catalog.Facts {
 		if arch.Capabilities[f.Key] > 0 && a.v.Facts[f.Key].Value == catalog.Yes && b.v.Facts[f.Key].Value != catalog.Yes {
-			e = append(e, strings.ToLower(f.Label[:1])+f.Label[1:])
+			e = append(e, lowerFirst(f.Label))
 		}
 	}
 	if a.costPoints > b.costPoints+0.01 {
@@ -333,9 +334,18 @@ func edges(out *rules.Outcome, a, b *candidate, arch *catalog.Architecture) []st
 // capability names what a vendor test checks, in a buyer's words.
 func capability(r *rules.Rule) string {
 	if f := r.Vendors.Fact; f != "" {
-		return strings.ToLower(catalog.FactLabels[f][:1]) + catalog.FactLabels[f][1:]
+		return lowerFirst(catalog.FactLabels[f])
 	}
-	return strings.TrimSuffix(strings.ToLower(r.Vendors.Pass[:1])+r.Vendors.Pass[1:], ".")
+	return strings.TrimSuffix(lowerFirst(r.Vendors.Pass), ".")
+}
+
+// lowerFirst lowers a sentence's first letter for use mid-sentence, leaving acronyms ("SOC 2",
+// "SAML SSO") as they are.
+func lowerFirst(s string) string {
+	if len(s) > 1 && unicode.IsUpper(rune(s[1])) {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
 }
 
 func joinAnd(items []string) string {

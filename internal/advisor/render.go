@@ -66,7 +66,7 @@ func BasisLabel(c catalog.VendorCost) string {
 			s += " as of " + c.AsOf.Format("2 Jan 2006")
 		}
 		if c.Secondary {
-			s += " (third-party copy)"
+			s += ", from a third-party copy"
 		}
 		return s
 	case catalog.BasisSelfHosted:
