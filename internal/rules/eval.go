@@ -3,6 +3,8 @@ package rules
 import (
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 
 	"github.com/expr-lang/expr/vm"
 
@@ -87,6 +89,13 @@ func (rs *RuleSet) Evaluate(a questionnaire.Answers, trace bool) (*Outcome, erro
 			out.Vendors = append(out.Vendors, VendorVerdicts{Rule: r, Results: static})
 			continue
 		}
+		key, memo := r.Vendors.memoKey(env)
+		if memo {
+			if cached, ok := r.Vendors.memo.Load(key); ok {
+				out.Vendors = append(out.Vendors, VendorVerdicts{Rule: r, Results: cached.([]string)})
+				continue
+			}
+		}
 		results := make([]string, len(rs.Catalog.Vendors))
 		for i, v := range rs.Catalog.Vendors {
 			env["vendor"] = v.Env()
@@ -101,8 +110,51 @@ func (rs *RuleSet) Evaluate(a questionnaire.Answers, trace bool) (*Outcome, erro
 		}
 		out.Vendors = append(out.Vendors, VendorVerdicts{Rule: r, Results: results})
 		delete(env, "vendor")
+		if memo {
+			r.Vendors.remember(key, results)
+		}
 	}
 	return out, nil
+}
+
+// maxMemo bounds how many answer combinations a vendor test remembers.
+const maxMemo = 512
+
+// memoKey encodes the values of the variables a vendor test reads besides vendor. A test's
+// verdicts depend only on those and the (immutable) catalogue, so equal keys give equal
+// verdicts. ok is false when a value cannot be encoded or the memo is full.
+func (v *VendorEffect) memoKey(env map[string]any) (string, bool) {
+	if v.reads == nil || v.memoSize.Load() >= maxMemo {
+		return "", false
+	}
+	var b strings.Builder
+	for _, name := range v.reads {
+		switch x := env[name].(type) {
+		case string:
+			b.WriteString(x)
+		case []string:
+			for _, s := range x {
+				b.WriteString(s)
+				b.WriteByte(',')
+			}
+		case bool:
+			b.WriteString(strconv.FormatBool(x))
+		case int:
+			b.WriteString(strconv.Itoa(x))
+		case float64:
+			b.WriteString(strconv.FormatFloat(x, 'g', -1, 64))
+		default:
+			return "", false
+		}
+		b.WriteByte(0)
+	}
+	return b.String(), true
+}
+
+func (v *VendorEffect) remember(key string, results []string) {
+	if _, loaded := v.memo.LoadOrStore(key, results); !loaded {
+		v.memoSize.Add(1)
+	}
 }
 
 func checkVerdict(s string) error {

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/expr-lang/expr"
@@ -111,6 +113,12 @@ type VendorEffect struct {
 	// test reads nothing but vendor and those yes/no variables: computed once at load.
 	flags  []string
 	static [][]string
+
+	// Tests that read other variables are remembered by the values they read (see memoKey):
+	// the verdicts depend only on those values and the immutable catalogue.
+	reads    []string // variables read besides vendor, nil when not remembered
+	memo     sync.Map // key → []string
+	memoSize atomic.Int32
 }
 
 type ruleFile struct {
@@ -313,6 +321,9 @@ func (rs *RuleSet) compileRules(env map[string]any, sources map[string][]byte, e
 			if d == nil {
 				if err := v.precompute(rs.Catalog.Vendors, vendorEnv); err != nil {
 					add("vendors: %v", err)
+				}
+				if v.static == nil {
+					v.reads = slices.DeleteFunc(identifiersIn(v.Test.Text), func(n string) bool { return n == "vendor" })
 				}
 			}
 		}

@@ -199,3 +199,30 @@ func BenchmarkBare(b *testing.B) {
 		rules.RunBare(a.Rules, env)
 	}
 }
+
+// TestRememberedVerdictsMatchFreshOnes evaluates answer sets whose vendor tests read answers
+// (residency regions) twice on one rule set and once on a fresh one: remembered verdicts must
+// equal computed ones, whatever the order of requests.
+func TestRememberedVerdictsMatchFreshOnes(t *testing.T) {
+	warm, err := compile(t, rfiles.FS)
+	require.NoError(t, err)
+	sets := []questionnaire.Answers{
+		{"identity_shape": "b2b", "identity_is_product": false, "mau_now": 100, "constraints": []string{"data_residency"}, "residency_regions": []string{"eu"}},
+		{"identity_shape": "b2b", "identity_is_product": false, "mau_now": 100, "constraints": []string{"data_residency"}, "residency_regions": []string{"eu", "ch"}},
+		{"identity_shape": "b2b", "identity_is_product": false, "mau_now": 100, "constraints": []string{"data_residency"}, "residency_regions": []string{"us"}},
+	}
+	for round := range 2 {
+		for i, a := range sets {
+			cold, err := compile(t, rfiles.FS)
+			require.NoError(t, err)
+			want, err := cold.Evaluate(a, false)
+			require.NoError(t, err)
+			got, err := warm.Evaluate(a, false)
+			require.NoError(t, err)
+			require.Equal(t, len(want.Vendors), len(got.Vendors))
+			for j := range want.Vendors {
+				assert.Equal(t, want.Vendors[j].Results, got.Vendors[j].Results, "round %d, set %d, rule %s", round, i, want.Vendors[j].Rule.ID)
+			}
+		}
+	}
+}
