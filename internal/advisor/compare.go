@@ -56,10 +56,16 @@ func (a *Advisor) comparison(answers questionnaire.Answers, rec *Recommendation)
 		cmp.Vendors[i] = v.ID
 	}
 	regions, _ := answers["residency_regions"].([]string)
+	cells := make([]Cell, len(vendors)*16) // shared by the rows' cells; more is cut when needed
 	row := func(id, label, fact string, asked bool) ComparisonRow {
-		r := ComparisonRow{ID: id, Label: label, Fact: fact, Asked: asked, Cells: make([]Cell, len(vendors))}
+		if len(cells) < len(vendors) {
+			cells = make([]Cell, len(vendors)*16)
+		}
+		r := ComparisonRow{ID: id, Label: label, Fact: fact, Asked: asked, Cells: cells[:len(vendors):len(vendors)]}
+		cells = cells[len(vendors):]
+		fi := catalog.FactIndex(fact)
 		for i, v := range vendors {
-			f := v.Facts[fact]
+			f := v.FactAt(fi)
 			cell := Cell{Vendor: v.ID, Value: f.Shown(), Plan: f.Plan, Detail: f.Detail, Source: f.Source, Reviewed: f.Reviewed, Secondary: f.Secondary}
 			if fact == "regions" {
 				cell.Value, cell.Detail = regionCell(v, regions)
@@ -104,16 +110,16 @@ func factFor(ask string) string {
 // is self-hostable or hosts every region, no when its known list misses one and it cannot be
 // self-hosted, unknown otherwise. Detail lists the regions it documents.
 func regionCell(v *catalog.Vendor, want []string) (string, string) {
-	f := v.Facts["regions"]
+	f := v.FactAt(catalog.FactIndex("regions"))
 	detail := strings.ToUpper(strings.Join(f.Regions, ", "))
 	switch {
 	case len(want) == 0:
 		return f.Shown(), detail
-	case v.Facts["self_host"].Value == catalog.Yes:
+	case v.Env().SelfHost == catalog.Yes:
 		return catalog.Yes, "self-hosted wherever you run it"
 	case f.Value == catalog.Yes && containsAll(f.Regions, want):
 		return catalog.Yes, detail
-	case f.Value == catalog.Yes && v.Facts["self_host"].Value == catalog.No:
+	case f.Value == catalog.Yes && v.Env().SelfHost == catalog.No:
 		return catalog.No, detail
 	}
 	return catalog.Unknown, detail

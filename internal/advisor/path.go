@@ -48,13 +48,16 @@ func (a *Advisor) readingPath(fired []*rules.Rule) (now, further []PathEntry) {
 			}
 		}
 	}
-	slices.SortStableFunc(path, func(x, y PathEntry) int { return y.priority - x.priority })
+	// Order positions, not the entries themselves: entries are large and sorting moves them.
+	order := make([]int, len(path))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(x, y int) int { return path[y].priority - path[x].priority })
 	rk := c.Ranking
-	minutes := 0
-	// Mark what to read now, then move it to the front keeping the order: one array serves both.
+	minutes, k := 0, 0
 	readNow := make([]bool, len(path))
-	k := 0
-	for i := range path {
+	for _, i := range order {
 		e := &path[i]
 		g := c.Guide(e.Slug)
 		e.Title, e.URL, e.Minutes, e.Verified = g.Title, g.URL, g.Minutes, g.Verified
@@ -65,15 +68,23 @@ func (a *Advisor) readingPath(fired []*rules.Rule) (now, further []PathEntry) {
 			k++
 		}
 	}
+	// To read now, in step order (then priority); the rest by priority.
+	nowOrder := make([]int, 0, k)
+	for _, i := range order {
+		if readNow[i] {
+			nowOrder = append(nowOrder, i)
+		}
+	}
+	slices.SortStableFunc(nowOrder, func(x, y int) int { return stepIndex[path[x].Step] - stepIndex[path[y].Step] })
 	out := make([]PathEntry, 0, len(path))
-	for _, first := range []bool{true, false} {
-		for i := range path {
-			if readNow[i] == first {
-				out = append(out, path[i])
-			}
+	for _, i := range nowOrder {
+		out = append(out, path[i])
+	}
+	for _, i := range order {
+		if !readNow[i] {
+			out = append(out, path[i])
 		}
 	}
 	now, further = out[:k:k], out[k:]
-	slices.SortStableFunc(now, func(x, y PathEntry) int { return stepIndex[x.Step] - stepIndex[y.Step] })
 	return now, further
 }
