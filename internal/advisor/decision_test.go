@@ -119,3 +119,23 @@ func TestMoney(t *testing.T) {
 		assert.Equal(t, want, advisor.Money(f))
 	}
 }
+
+// TestEverythingAsked evaluates the widest answers: every constraint and every must-have.
+func TestEverythingAsked(t *testing.T) {
+	a := load(t, false)
+	raw, err := questionnaire.DecodeJSON([]byte(`{"identity_shape":"b2b","enterprise_sso":"now","identity_is_product":false,"mau_now":1000,
+		"constraints":["data_residency","sovereignty","self_host","fedramp","hipaa","pci_dss","soc2","gdpr","ccpa"],"residency_regions":["eu"],
+		"must_haves":["passkeys","social_login","magic_links","sms_otp","mfa","adaptive_mfa","bot_defense","enterprise_sso","scim","organizations",
+		"fga","agent_auth","consent_management","progressive_profiling","identity_verification","audit_logs","custom_domains","m2m"]}`))
+	require.NoError(t, err)
+	rec, err := a.Evaluate(raw, advisor.Options{Counterfactuals: true})
+	require.NoError(t, err)
+	asked := 0
+	for _, r := range rec.Comparison.Rows {
+		if r.Asked {
+			asked++
+		}
+	}
+	assert.Equal(t, 27, asked, "a row for every constraint and must-have")
+	assert.Empty(t, scenario.Invariants(rec))
+}
