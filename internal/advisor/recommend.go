@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/ciamadvisor/advisor/internal/catalog"
 	"github.com/ciamadvisor/advisor/internal/questionnaire"
@@ -388,7 +389,7 @@ func (a *Advisor) recommend(answers questionnaire.Answers, notices []questionnai
 			texts[i] = r.Text
 		}
 		rec.Eliminated = append(rec.Eliminated, Elimination{ID: cd.v.ID, Name: cd.v.Name,
-			Reason: joinSentences(texts), Rule: cd.knocked[0].Rule, Reasons: cd.knocked})
+			Reason: strings.Join(texts, " "), Rule: cd.knocked[0].Rule, Reasons: cd.knocked})
 		if cd.incumbent {
 			rec.Stay = &Stay{ID: cd.v.ID, Name: cd.v.Name, Viable: false, Why: cd.knocked}
 		}
@@ -401,17 +402,6 @@ func (a *Advisor) recommend(answers questionnaire.Answers, notices []questionnai
 	a.checkTimeline(answers, rec)
 	rec.ReadingPath, rec.FurtherReading = a.readingPath(out.Fired)
 	return rec, d, nil
-}
-
-func joinSentences(texts []string) string {
-	s := ""
-	for i, t := range texts {
-		if i > 0 {
-			s += " "
-		}
-		s += t
-	}
-	return s
 }
 
 func nonNilPicks(p []VendorPick) []VendorPick {
