@@ -367,8 +367,9 @@ func (a *Advisor) recommend(answers questionnaire.Answers, notices []questionnai
 		rec.Leader = &Leader{ID: lead.v.ID, Name: lead.v.Name, WhyFirst: lead.v.Name + " is the only vendor left."}
 		for _, cd := range d.ranked {
 			if cd != lead && cd.approachable {
-				rec.Leader.WhyFirst = whyFirst(out, lead, cd, arch)
-				rec.Leader.Margin = fitOf(lead.points, d.possible) - fitOf(cd.points, d.possible)
+				lf, rf := fitOf(lead.points, d.possible), fitOf(cd.points, d.possible)
+				rec.Leader.WhyFirst = fmt.Sprintf("%s Fit %d against %d.", whyFirst(out, lead, cd, arch), lf, rf)
+				rec.Leader.Margin = lf - rf
 				rec.Leader.RunnerUp = cd.v.ID
 				break
 			}
