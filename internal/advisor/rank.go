@@ -36,6 +36,7 @@ type candidate struct {
 	approachable bool
 	typeFit      bool    // its type is one the architecture or the approach names
 	costPoints   float64 // the part of points earned by a low three-year cost
+	overBudget   bool    // even its low estimate is above the buyer's yearly budget
 	cost         catalog.VendorCost
 	knocked      []Reason
 }
@@ -111,7 +112,13 @@ func score(c *catalog.Catalog, out *rules.Outcome, arch *catalog.Architecture, p
 // costFit gives each priced candidate points in proportion to how close its three-year cost is
 // to the cheapest priced one (with $1,000 of slack, so free tiers do not dwarf small bills).
 // Candidates priced only by a generic band earn none: their price is unknown.
-func costFit(cands []*candidate, weight float64) {
+//
+// With a budget, a priced vendor whose low estimate is above it a year loses the weight
+// instead (overBudget is set, and the buyer reads it as a concern).
+func costFit(cands []*candidate, weight float64, budget float64) {
+	for _, cd := range cands {
+		cd.overBudget = budget > 0 && cd.cost.Basis != catalog.BasisBand && cd.cost.ThreeYear.Low/3 > budget
+	}
 	cheapest := math.Inf(1)
 	for _, cd := range cands {
 		if cd.approachable && cd.cost.Basis != catalog.BasisBand {
@@ -122,10 +129,13 @@ func costFit(cands []*candidate, weight float64) {
 		return
 	}
 	for _, cd := range cands {
-		if cd.cost.Basis != catalog.BasisBand {
+		switch {
+		case cd.overBudget:
+			cd.costPoints = -weight
+		case cd.cost.Basis != catalog.BasisBand:
 			cd.costPoints = weight * min(1, (cheapest+1000)/(cd.cost.ThreeYear.Mid()+1000))
-			cd.points += cd.costPoints
 		}
+		cd.points += cd.costPoints
 	}
 }
 
@@ -211,7 +221,8 @@ func pick(out *rules.Outcome, cd *candidate, arch *catalog.Architecture, possibl
 			nCheck++
 		}
 	}
-	nWhy += 2 // vendor type and no migration
+	nWhy += 2     // vendor type and no migration
+	nConcern += 1 // over budget
 	if !withWhy {
 		nWhy = 0
 	}
@@ -259,6 +270,10 @@ func pick(out *rules.Outcome, cd *candidate, arch *catalog.Architecture, possibl
 	if cd.typeFit && withWhy {
 		p.Why = addReason(p.Why, fmt.Sprintf("%s: a vendor type that fits the %s pattern and the approach.",
 			v.TypeLabel(), arch.Title), ruleVendorType)
+	}
+	if cd.overBudget {
+		p.Concerns = append(p.Concerns, Reason{Rule: ruleBudget, Text: fmt.Sprintf(
+			"Even its low estimate, %s a year, is above your budget.", Money(cd.cost.ThreeYear.Low/3))})
 	}
 	if cd.incumbent && withWhy {
 		p.Why = addReason(p.Why, "You run it today: staying needs no migration.", ruleNoMigration)

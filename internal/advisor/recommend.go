@@ -206,7 +206,8 @@ func (a *Advisor) decide(answers questionnaire.Answers, trace bool) (*decision, 
 	for _, r := range out.Fired {
 		costWeight += r.CostWeight
 	}
-	costFit(d.ranked, costWeight)
+	budget, _ := answers["budget_annual_usd"].(float64)
+	costFit(d.ranked, costWeight, budget)
 	d.possible += costWeight
 	slices.SortFunc(d.ranked, less)
 	if len(d.ranked) > 1 {
