@@ -312,9 +312,9 @@ func behind(out *rules.Outcome, a, b *candidate, arch *catalog.Architecture) str
 		return "Equal fit; " + strings.TrimSuffix(tieBreak(a, b), ".") + "."
 	}
 	if e := edges(out, a, b, arch); len(e) > 0 {
-		return fmt.Sprintf("Trails %s on %s.", a.v.Name, joinAnd(e))
+		return fmt.Sprintf("%s is ahead on %s.", a.v.Name, joinAnd(e))
 	}
-	return fmt.Sprintf("Trails %s on overall fit.", a.v.Name)
+	return fmt.Sprintf("%s is ahead on overall fit.", a.v.Name)
 }
 
 // edges names what a has confirmed that b has not, at most three and "more".
