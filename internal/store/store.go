@@ -25,6 +25,12 @@ var ErrConflict = errors.New("conflict")
 // ErrBadCursor is returned by ListAssessments for a cursor it did not issue.
 var ErrBadCursor = errors.New("bad cursor")
 
+// ErrKeyReused is returned by ReserveKey for an Idempotency-Key already used with another request.
+var ErrKeyReused = errors.New("idempotency key used with another request")
+
+// ErrKeyInFlight is returned by ReserveKey while the first request with the key still runs.
+var ErrKeyInFlight = errors.New("idempotency key in use by a request in progress")
+
 // Assessment is a buyer's or consultant's saved answers plus the last computed result.
 type Assessment struct {
 	ID                   string          // NewID() when left empty on create
@@ -34,16 +40,64 @@ type Assessment struct {
 	Result               json.RawMessage // JSON, or nil when not computed yet
 	QuestionnaireVersion string
 	RulesetVersion       string
+	Headline             Headline  // the result's decision, copied for lists and filters
+	Revision             int       // the number of the current revision, set by the store (1 on create)
 	CreatedAt            time.Time // UTC, set by the store on create
 	UpdatedAt            time.Time // UTC, set by the store on create and update
 }
 
+// Headline is the decision of a result, kept beside it so that lists can show and filter it
+// without decoding results. All empty without a result.
+type Headline struct {
+	Architecture string
+	Approach     string
+	Leader       string
+	// LeaderCost is the leading vendor's three-year cost range in USD {low, high}; nil
+	// without a leader.
+	LeaderCost *[2]float64
+}
+
+// Revision is one saved state of an assessment: every create, change of answers or label, and
+// re-evaluation records one, numbered from 1. Revisions are kept until the assessment is deleted.
+type Revision struct {
+	Number               int
+	Cause                string // why it was recorded: create, answers, label, reevaluate, migrated
+	Label                string
+	Answers              json.RawMessage
+	Result               json.RawMessage // nil when the answers were incomplete
+	QuestionnaireVersion string
+	RulesetVersion       string
+	Headline             Headline // LeaderCost is not kept per revision
+	ComputedAt           time.Time
+}
+
+// Sort orders of ListAssessments: a column, descending with a leading minus.
+var Sorts = []string{"-created_at", "created_at", "-updated_at", "updated_at", "label", "-label"}
+
 // ListOptions selects a page of assessments.
 type ListOptions struct {
-	Owner  string // required match ("" lists anonymous ones)
-	Label  string // exact match when non-empty
-	Cursor string // opaque; the next value of a previous page
-	Limit  int    // page size; below 1 means 50, above 200 means 200
+	Owner        string    // required match ("" lists anonymous ones)
+	Label        string    // exact match when non-empty
+	LabelPrefix  string    // case-insensitive prefix of the label when non-empty
+	Complete     *bool     // with (true) or without (false) a result; nil for both
+	Architecture string    // the result's architecture when non-empty
+	Approach     string    // the result's approach when non-empty
+	UpdatedSince time.Time // updated at or after, when not zero
+	Sort         string    // one of Sorts; "" is -created_at, newest first
+	Cursor       string    // opaque; the next value of a previous page with the same Sort
+	Limit        int       // page size; below 1 means 50, above 200 means 200
+}
+
+// Modify is a change ModifyAssessment makes to an assessment read under its lock: it changes a
+// and returns the cause of the revision to record, or "" to write nothing. An error aborts
+// the change and is returned unchanged.
+type Modify func(a *Assessment) (cause string, err error)
+
+// StoredResponse is a response remembered for an Idempotency-Key.
+type StoredResponse struct {
+	Status int
+	Header map[string]string
+	Body   []byte
 }
 
 // Key is an API key. The token itself is never stored, only its SHA-256.
@@ -62,9 +116,21 @@ type Store interface {
 	CreateAssessment(ctx context.Context, a *Assessment) error
 	// GetAssessment returns the assessment with id if owner owns it, else ErrNotFound.
 	GetAssessment(ctx context.Context, owner, id string) (*Assessment, error)
-	// UpdateAssessment replaces label, answers, result and versions of the assessment
-	// identified by (a.Owner, a.ID) and sets a.UpdatedAt and a.CreatedAt.
+	// UpdateAssessment replaces label, answers, result, headline and versions of the assessment
+	// identified by (a.Owner, a.ID), records a revision with cause "update" and sets
+	// a.Revision, a.UpdatedAt and a.CreatedAt. It overwrites whatever is stored: a
+	// read-change-write that must not lose a concurrent change uses ModifyAssessment.
 	UpdateAssessment(ctx context.Context, a *Assessment) error
+	// ModifyAssessment reads the assessment with id if owner owns it (else ErrNotFound),
+	// locked against every other writer in any process until fn has run and its change is
+	// saved, and records a revision with fn's cause. fn must not call the store. It returns
+	// the assessment as saved (or as read, when fn wrote nothing).
+	ModifyAssessment(ctx context.Context, owner, id string, fn Modify) (*Assessment, error)
+	// Revisions lists the revisions of the assessment with id if owner owns it, newest
+	// first, without their results; ErrNotFound for no such assessment.
+	Revisions(ctx context.Context, owner, id string) ([]Revision, error)
+	// GetRevision returns revision n of the assessment, else ErrNotFound.
+	GetRevision(ctx context.Context, owner, id string, n int) (*Revision, error)
 	// DeleteAssessment removes the assessment with id if owner owns it, else ErrNotFound.
 	DeleteAssessment(ctx context.Context, owner, id string) error
 	// ListAssessments returns one page, newest first; next is "" on the last page.
@@ -85,6 +151,19 @@ type Store interface {
 	// Several instances may call it at once: on PostgreSQL only the one that takes an advisory
 	// lock purges, and the others return ran false.
 	PurgeAnonymous(ctx context.Context, before time.Time) (deleted int64, ran bool, err error)
+	// ReserveKey claims an Idempotency-Key within scope for a request whose fingerprint (a hash
+	// of method, path and body) is given. It returns nil when the caller is the first and
+	// should run the request and then CompleteKey or ReleaseKey; the stored response when the
+	// same request ran before; ErrKeyReused when the key came with another request;
+	// ErrKeyInFlight while the first request runs. Keys reserved before forgetBefore are
+	// forgotten, and so are claims left uncompleted before staleBefore.
+	ReserveKey(ctx context.Context, scope, key string, fingerprint []byte, forgetBefore, staleBefore time.Time) (*StoredResponse, error)
+	// CompleteKey remembers the response to the request that reserved the key.
+	CompleteKey(ctx context.Context, scope, key string, r StoredResponse) error
+	// ReleaseKey forgets a reservation whose request failed, so that a retry runs again.
+	ReleaseKey(ctx context.Context, scope, key string) error
+	// PurgeKeys forgets the keys reserved before before and returns how many.
+	PurgeKeys(ctx context.Context, before time.Time) (int64, error)
 	// Ping checks that the database is reachable.
 	Ping(ctx context.Context) error
 	// Close releases the database.

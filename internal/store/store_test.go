@@ -42,6 +42,7 @@ func runSuite(t *testing.T, newDSN func(t *testing.T) string) {
 		return st.(*sqlStore)
 	}
 	fresh := func(t *testing.T) *sqlStore { return open(t, newDSN(t)) }
+	runRecordsSuite(t, fresh)
 
 	t.Run("assessment lifecycle", func(t *testing.T) {
 		st, ctx := fresh(t), t.Context()
