@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/debug"
+	"strings"
 
 	qfiles "github.com/ciamadvisor/advisor/questionnaire"
 	rfiles "github.com/ciamadvisor/advisor/rules"
@@ -72,17 +74,18 @@ func Load(src Source) (*Advisor, error) {
 	c, err := catalog.Load(src.Rules, "rules/")
 	collect(err)
 	if len(errs) > 0 {
-		return nil, errs.Err()
+		return nil, src.locate(errs).Err()
 	}
-	for _, s := range q.Steps {
+	for si, s := range q.Steps {
 		if s.Guide != "" && c.Guide(s.Guide) == nil {
-			errs.Add(q.File, 0, 0, s.ID, "step guide %q is not in rules/catalog/guides.yaml", s.Guide)
+			line, col := diag.Position(q.Source(), "steps", si, "guide")
+			errs.Add(q.File, line, col, s.ID, "step guide %q is not in rules/catalog/guides.yaml", s.Guide)
 		}
 	}
 	rs, err := rules.Compile(src.Rules, "rules/", q, c)
 	collect(err)
 	if len(errs) > 0 {
-		return nil, errs.Err()
+		return nil, src.locate(errs).Err()
 	}
 	a := &Advisor{Rules: rs, Source: src, stepIndex: map[string]int{}, stepTitle: map[string]string{}}
 	for i, s := range q.Steps {
@@ -118,12 +121,19 @@ type Options struct {
 // scenarios share: raw answers (decoded JSON with json.Number, or form values) are validated
 // against the questionnaire, then recommended on. A *questionnaire.ValidationError lists every
 // problem in the answers; any other error is a fault of the content or the program.
-func (a *Advisor) Evaluate(raw map[string]any, opt Options) (*Recommendation, error) {
+func (a *Advisor) Evaluate(raw map[string]any, opt Options) (rec *Recommendation, err error) {
+	// Content is checked at load so that evaluation cannot fail on it; should a fault slip
+	// through anyway, it fails this request with an error rather than the process.
+	defer func() {
+		if p := recover(); p != nil {
+			rec, err = nil, &PanicError{Value: p, Stack: debug.Stack()}
+		}
+	}()
 	answers, notices, err := a.Questionnaire().Validate(raw)
 	if err != nil {
 		return nil, err
 	}
-	rec, _, err := a.recommend(answers, notices, opt.Explain)
+	rec, _, err = a.recommend(answers, notices, opt.Explain)
 	if err != nil {
 		return nil, err
 	}
@@ -131,4 +141,33 @@ func (a *Advisor) Evaluate(raw map[string]any, opt Options) (*Recommendation, er
 		rec.Counterfactuals = a.counterfactuals(answers, rec)
 	}
 	return rec, nil
+}
+
+// PanicError is a panic during evaluation, recovered into an error for the one request.
+type PanicError struct {
+	Value any
+	Stack []byte
+}
+
+func (e *PanicError) Error() string {
+	return fmt.Sprintf("evaluation failed: %v", e.Value)
+}
+
+// locate gives every diagnostic without a position one found in its file (see diag.Locate).
+func (src Source) locate(l diag.List) diag.List {
+	diag.Locate(l, func(file string) ([]byte, bool) {
+		var fsys fs.FS
+		name, ok := strings.CutPrefix(file, "rules/")
+		if ok {
+			fsys = src.Rules
+		} else if name, ok = strings.CutPrefix(file, "questionnaire/"); ok {
+			fsys = src.Questionnaire
+		}
+		if fsys == nil {
+			return nil, false
+		}
+		b, err := fs.ReadFile(fsys, name)
+		return b, err == nil
+	})
+	return l
 }

@@ -48,6 +48,7 @@ func (a *Advisor) Stale(now time.Time, maxAge time.Duration) diag.List {
 			}
 		}
 	}
+	a.Source.locate(out)
 	out.Sort()
 	return out
 }

@@ -22,6 +22,7 @@ type Config struct {
 	Format      string        `mapstructure:"format"`
 	Explain     bool          `mapstructure:"explain"`
 	Strict      bool          `mapstructure:"strict"`
+	Verbose     bool          `mapstructure:"verbose"`
 	MaxAgeDays  int           `mapstructure:"max-age-days"`
 	Coverage    bool          `mapstructure:"coverage"`
 	Report      bool          `mapstructure:"report"`

@@ -29,8 +29,15 @@ func testCmd() *cobra.Command {
 			out := cmd.OutOrStdout()
 			failed := 0
 			var results []scenario.Result
+			// Unknown IDs in expectations, by scenario file: reported with the scenario.
+			lint := map[string][]string{}
+			for _, d := range scenario.Lint(a, list) {
+				lint[d.File] = append(lint[d.File], fmt.Sprintf("%d:%d: %s", d.Line, d.Column, d.Message))
+			}
 			for _, s := range list {
 				res := scenario.Run(a, s)
+				res.Failures = append(lint[s.File], res.Failures...)
+				delete(lint, s.File)
 				results = append(results, res)
 				if cfg.Report && res.Rec != nil {
 					fmt.Fprintf(out, "%s\n", scenario.ReportLine(res))

@@ -2,10 +2,13 @@ package cli
 
 import (
 	"fmt"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/ciamadvisor/advisor/internal/diag"
 	"github.com/ciamadvisor/advisor/internal/scenario"
 )
 
@@ -33,13 +36,22 @@ func validateCmd() *cobra.Command {
 			}
 			out := cmd.OutOrStdout()
 			stale := a.Stale(time.Now(), time.Duration(cfg.MaxAgeDays)*24*time.Hour)
-			for _, d := range stale {
-				fmt.Fprintf(out, "warning: %s\n", d)
-			}
 			rs := a.Rules
 			fmt.Fprintf(out, "ok: questionnaire %s (%d questions), rule set %s (%d rules, %d derived values), %d guides, %d vendors, %d playbooks; %d stale items\n",
 				rs.Questionnaire.Version, len(rs.Questionnaire.Questions()), rs.Version, len(rs.Rules), len(rs.Derived),
 				len(rs.Catalog.Guides), len(rs.Catalog.Vendors), len(rs.Catalog.Playbooks), len(stale))
+			// The verdict first; warnings are summarised in one line unless asked for.
+			if len(stale) > 0 {
+				if cfg.Verbose {
+					for _, d := range stale {
+						d.Snippet = ""
+						fmt.Fprintf(out, "warning: %s\n", d)
+					}
+				} else {
+					fmt.Fprintf(out, "%d warnings: content reviewed more than %d days ago in %s (--verbose lists them)\n",
+						len(stale), cfg.MaxAgeDays, staleFiles(stale))
+				}
+			}
 			if cfg.Strict && len(stale) > 0 {
 				return checkError(fmt.Errorf("%d items are older than %d days (--strict)", len(stale), cfg.MaxAgeDays))
 			}
@@ -48,5 +60,32 @@ func validateCmd() *cobra.Command {
 	}
 	cmd.Flags().Int("max-age-days", 365, "content reviewed longer ago than this is reported as stale")
 	cmd.Flags().Bool("strict", false, "fail when any content is stale")
+	cmd.Flags().Bool("verbose", false, "list every warning with its file:line:col")
 	return cmd
+}
+
+// staleFiles names the files warnings are in, most warnings first, at most three.
+func staleFiles(l diag.List) string {
+	count := map[string]int{}
+	for _, d := range l {
+		count[d.File]++
+	}
+	files := make([]string, 0, len(count))
+	for f := range count {
+		files = append(files, f)
+	}
+	sort.Slice(files, func(i, j int) bool {
+		if count[files[i]] != count[files[j]] {
+			return count[files[i]] > count[files[j]]
+		}
+		return files[i] < files[j]
+	})
+	parts := make([]string, 0, 3)
+	for _, f := range files[:min(3, len(files))] {
+		parts = append(parts, fmt.Sprintf("%s (%d)", f, count[f]))
+	}
+	if len(files) > 3 {
+		parts = append(parts, fmt.Sprintf("%d more files", len(files)-3))
+	}
+	return strings.Join(parts, ", ")
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode"
 )
 
 // Diagnostic is one problem at one place in a content file.
@@ -79,15 +80,41 @@ func (l List) Error() string {
 	return strings.Join(parts, "\n")
 }
 
-// Snippet returns the line'th line of src (1-based) with a caret under column col (1-based).
+// Snippet returns the line'th line of src (1-based) with a caret under column col (1-based,
+// counted in characters as YAML and expr count them). The caret sits under the character on
+// screen: a wide character (CJK, emoji) before it takes two cells.
 func Snippet(src []byte, line, col int) string {
 	lines := strings.Split(string(src), "\n")
 	if line < 1 || line > len(lines) {
 		return ""
 	}
-	text := strings.ReplaceAll(lines[line-1], "\t", " ")
+	text := strings.ReplaceAll(strings.TrimRight(lines[line-1], "\r"), "\t", " ")
 	if col < 1 {
 		col = 1
 	}
-	return fmt.Sprintf(" | %s\n | %s^", text, strings.Repeat(".", col-1))
+	cells := 0
+	for i, r := range []rune(text) {
+		if i >= col-1 {
+			break
+		}
+		cells += runeWidth(r)
+	}
+	if n := len([]rune(text)); col-1 > n {
+		cells += col - 1 - n
+	}
+	return fmt.Sprintf(" | %s\n | %s^", text, strings.Repeat(".", cells))
+}
+
+// runeWidth is the number of terminal cells r takes: 2 for East Asian wide characters and
+// emoji, 0 for combining marks, else 1.
+func runeWidth(r rune) int {
+	switch {
+	case unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r) || r == 0x200B:
+		return 0
+	case r >= 0x1100 && r <= 0x115F, r >= 0x2E80 && r <= 0xA4CF && r != 0x303F, r >= 0xAC00 && r <= 0xD7A3,
+		r >= 0xF900 && r <= 0xFAFF, r >= 0xFE30 && r <= 0xFE4F, r >= 0xFF00 && r <= 0xFF60, r >= 0xFFE0 && r <= 0xFFE6,
+		r >= 0x1F300 && r <= 0x1FAFF, r >= 0x20000 && r <= 0x3FFFD:
+		return 2
+	}
+	return 1
 }

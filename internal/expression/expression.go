@@ -73,10 +73,11 @@ func (s Source) position(line, col int, fileSrc []byte) (int, int) {
 		l := s.Line + 1
 		for ; l < last; l++ {
 			text := strings.TrimSpace(lineOf(fileSrc, l))
-			if col <= len(text) {
+			n := len([]rune(text)) // expr counts columns in characters
+			if col <= n {
 				break
 			}
-			col -= len(text) + 1
+			col -= n + 1
 		}
 		return l, indentOf(fileSrc, l) + col + 1
 	case yaml.SingleQuotedStyle, yaml.DoubleQuotedStyle:

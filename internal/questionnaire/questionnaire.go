@@ -42,6 +42,7 @@ type Questionnaire struct {
 	Version string  `yaml:"-" json:"version"` // content hash of the source file
 
 	File      string               `yaml:"-" json:"-"`
+	src       []byte               // the YAML source, for positions in diagnostics
 	questions []*Question          // in step order
 	byID      map[string]*Question // by question ID
 	stepOf    map[string]int       // step position of each question, by question ID
@@ -202,6 +203,7 @@ func Parse(src []byte, file string) (*Questionnaire, error) {
 	q.File = file
 	q.byID, q.stepOf, q.order = map[string]*Question{}, map[string]int{}, map[string]int{}
 
+	q.src = src
 	var errs diag.List
 	if q.ID == "" {
 		errs.Add(file, 1, 1, "", "questionnaire has no id")
@@ -209,27 +211,47 @@ func Parse(src []byte, file string) (*Questionnaire, error) {
 	if len(q.Steps) == 0 {
 		errs.Add(file, 1, 1, "", "questionnaire has no steps")
 	}
-	steps := map[string]bool{}
+	steps := map[string]int{}
 	for si, s := range q.Steps {
-		if s.ID == "" || steps[s.ID] {
-			errs.Add(file, 0, 0, s.ID, "step ID is empty or used twice")
+		line, col := diag.Position(src, "steps", si, "id")
+		if first, dup := steps[s.ID]; dup || s.ID == "" {
+			if s.ID == "" {
+				errs.Add(file, line, col, s.ID, "step has no id")
+			} else {
+				fl, fc := diag.Position(src, "steps", first, "id")
+				errs.Add(file, line, col, s.ID, "step ID %q is used twice (first at line %d, column %d)", s.ID, fl, fc)
+			}
+		} else {
+			steps[s.ID] = si
 		}
-		steps[s.ID] = true
-		for _, qn := range s.Questions {
+		for qi, qn := range s.Questions {
 			qn.Step = s.ID
 			qn.WhenText = strings.TrimSpace(qn.When.Text)
-			line := qn.When.Line
-			if _, dup := q.byID[qn.ID]; dup || qn.ID == "" {
-				errs.Add(file, line, 0, qn.ID, "question ID %q is empty or used twice", qn.ID)
+			pos := func(path ...any) (int, int, bool) {
+				return diag.Find(src, append([]any{"steps", si, "questions", qi}, path...)...)
+			}
+			line, col, _ := pos("id")
+			if prev, dup := q.byID[qn.ID]; dup || qn.ID == "" {
+				if qn.ID == "" {
+					errs.Add(file, line, col, qn.ID, "question has no id")
+				} else {
+					fl, fc := q.Pos(prev.ID, "id")
+					errs.Add(file, line, col, qn.ID, "question ID %q is used twice (first at line %d, column %d)", qn.ID, fl, fc)
+				}
 				continue
 			}
 			if qn.ID == AnsweredVar {
-				errs.Add(file, line, 0, qn.ID, "%q is reserved", AnsweredVar)
+				errs.Add(file, line, col, qn.ID, "%q is reserved", AnsweredVar)
 			}
 			q.byID[qn.ID] = qn
 			q.questions = append(q.questions, qn)
 			q.stepOf[qn.ID], q.order[qn.ID] = si, len(q.questions)
-			checkQuestion(qn, file, &errs)
+			checkQuestion(qn, file, pos, &errs)
+		}
+	}
+	for i := range errs {
+		if errs[i].Line > 0 && errs[i].Snippet == "" {
+			errs[i].Snippet = diag.Snippet(src, errs[i].Line, errs[i].Column)
 		}
 	}
 	if len(errs) > 0 {
@@ -244,6 +266,8 @@ func Parse(src []byte, file string) (*Questionnaire, error) {
 			if d != nil {
 				d.Message = "condition: " + d.Message
 				errs = append(errs, *d)
+			} else {
+				checkLiterals(&q, qn, src, &errs)
 			}
 			qn.when = prog
 		}
@@ -252,36 +276,88 @@ func Parse(src []byte, file string) (*Questionnaire, error) {
 	return &q, errs.Err()
 }
 
-func checkQuestion(qn *Question, file string, errs *diag.List) {
+func checkQuestion(qn *Question, file string, pos func(path ...any) (int, int, bool), errs *diag.List) {
+	add := func(key, format string, args ...any) {
+		line, col, ok := pos(key)
+		if !ok {
+			line, col, _ = pos("id") // the key is missing: point at the question
+		}
+		errs.Add(file, line, col, qn.ID, format, args...)
+	}
 	switch qn.Type {
 	case Single, Multi:
 		if len(qn.Options) == 0 {
-			errs.Add(file, 0, 0, qn.ID, "a %s question needs options", qn.Type)
+			add("type", "a %s question needs options", qn.Type)
 		}
-		seen := map[string]bool{}
-		for _, o := range qn.Options {
-			if o.Value == "" || seen[o.Value] {
-				errs.Add(file, 0, 0, qn.ID, "option value %q is empty or used twice", o.Value)
+		seen := map[string]int{}
+		for i, o := range qn.Options {
+			if o.Value == "" {
+				add("options", "option %d has no value", i+1)
+				continue
 			}
-			seen[o.Value] = true
+			if first, dup := seen[o.Value]; dup {
+				line, col, _ := pos("options", i, "value")
+				errs.Add(file, line, col, qn.ID, "option value %q is used twice (options %d and %d)", o.Value, first+1, i+1)
+			}
+			seen[o.Value] = i
 		}
 	case Integer, Number, Boolean:
 		if len(qn.Options) > 0 {
-			errs.Add(file, 0, 0, qn.ID, "a %s question takes no options", qn.Type)
+			add("options", "a %s question takes no options", qn.Type)
 		}
 	default:
-		errs.Add(file, 0, 0, qn.ID, "unknown type %q (want single, multi, integer, number or boolean)", qn.Type)
+		add("type", "unknown type %q (want single, multi, integer, number or boolean)", qn.Type)
 	}
 	if qn.Label == "" {
-		errs.Add(file, 0, 0, qn.ID, "question has no label")
+		add("label", "question has no label")
 	}
 	if qn.Confirm != nil && qn.Type != Integer && qn.Type != Number {
-		errs.Add(file, 0, 0, qn.ID, "confirm is for integer and number questions")
+		add("confirm", "confirm is for integer and number questions")
 	}
 	if qn.Confirm != nil && qn.Confirm.Text == "" {
-		errs.Add(file, 0, 0, qn.ID, "confirm needs a text saying why the answer is unusual")
+		add("confirm", "confirm needs a text saying why the answer is unusual")
 	}
 	if qn.Min != nil && qn.Max != nil && *qn.Min > *qn.Max {
-		errs.Add(file, 0, 0, qn.ID, "min %v is above max %v", *qn.Min, *qn.Max)
+		add("min", "min %v is above max %v", *qn.Min, *qn.Max)
+	}
+}
+
+// Pos returns the line and column of key in the question's mapping (of its id when the key
+// is absent), for diagnostics; 0, 0 for an unknown question.
+func (q *Questionnaire) Pos(id, key string) (line, col int) {
+	for si, s := range q.Steps {
+		for qi, qn := range s.Questions {
+			if qn.ID == id {
+				if line, col = diag.Position(q.src, "steps", si, "questions", qi, key); line == 0 {
+					return diag.Position(q.src, "steps", si, "questions", qi, "id")
+				}
+				return line, col
+			}
+		}
+	}
+	return 0, 0
+}
+
+// Source is the questionnaire's YAML source.
+func (q *Questionnaire) Source() []byte { return q.src }
+
+// checkLiterals reports option values in qn's condition that the question compared with does
+// not have: such a comparison is never true and the question silently never shows.
+func checkLiterals(q *Questionnaire, qn *Question, src []byte, errs *diag.List) {
+	for _, l := range expression.Literals(qn.When, src) {
+		other := q.byID[l.Var]
+		if other == nil || (other.Type != Single && other.Type != Multi) || other.HasOption(l.Value) || l.Value == "" {
+			continue
+		}
+		values := make([]string, len(other.Options))
+		for i, o := range other.Options {
+			values[i] = o.Value
+		}
+		msg := fmt.Sprintf("condition: %q is not an option of %s, so this comparison is never true", l.Value, l.Var)
+		if s := diag.Suggest(l.Value, values); s != "" {
+			msg += fmt.Sprintf("; did you mean %q?", s)
+		}
+		*errs = append(*errs, diag.Diagnostic{File: q.File, Line: l.Line, Column: l.Column, Rule: qn.ID,
+			Message: msg + " (want one of " + strings.Join(values, ", ") + ")", Snippet: diag.Snippet(src, l.Line, l.Column)})
 	}
 }

@@ -163,7 +163,7 @@ steps:
     questions:
       - {id: a, type: boolean, label: A}
       - {id: a, type: boolean, label: A}
-`, `q.yaml: a: question ID "a" is empty or used twice`},
+`, "q.yaml:8:14: a: question ID \"a\" is used twice (first at line 7, column 14)\n |       - {id: a, type: boolean, label: A}\n | .............^"},
 		{"unknown type and missing options", `
 id: x
 title: X
@@ -173,7 +173,8 @@ steps:
     questions:
       - {id: a, type: text, label: A}
       - {id: b, type: single, label: B}
-`, "q.yaml: a: unknown type \"text\" (want single, multi, integer, number or boolean)\nq.yaml: b: a single question needs options"},
+`, "q.yaml:7:23: a: unknown type \"text\" (want single, multi, integer, number or boolean)\n |       - {id: a, type: text, label: A}\n | ......................^\n" +
+			"q.yaml:8:23: b: a single question needs options\n |       - {id: b, type: single, label: B}\n | ......................^"},
 		{"condition reads an unknown question", `
 id: x
 title: X
@@ -193,7 +194,45 @@ steps:
   - id: s
     title: S
     colour: red
-`, "q.yaml:6: field colour not found in type questionnaire.Step\n |     colour: red\n | ^"},
+`, "q.yaml:6:5: unknown key \"colour\" (allowed here: guide, id, intro, questions, title)\n |     colour: red\n | ....^"},
+		{"misspelt key", `
+id: x
+title: X
+steps:
+  - id: s
+    titel: S
+`, "q.yaml:5:5: unknown key \"titel\"; did you mean \"title\"? (allowed here: guide, id, intro, questions, title)\n |     titel: S\n | ....^"},
+		{"empty label", `
+id: x
+title: X
+steps:
+  - id: s
+    title: S
+    questions:
+      - id: a
+        type: boolean
+`, "q.yaml:7:13: a: question has no label\n |       - id: a\n | ............^"},
+		{"syntax error deep in the file", `
+id: x
+title: X
+steps:
+  - id: s
+    title: S
+    questions:
+      - id: a
+        type: boolean
+        label: [Ä, B
+      - id: b
+`, "q.yaml:10:11: did not find expected ',' or ']' (while parsing a flow sequence that began at line 9, column 16)\n |       - id: b\n | ..........^"},
+		{"caret after wide characters", `
+id: x
+title: X
+steps:
+  - id: s
+    title: S
+    questions:
+      - {id: a, type: boolean, label: 名前, when: nope}
+`, "q.yaml:7:49: a: condition: unknown name nope\n |       - {id: a, type: boolean, label: 名前, when: nope}\n | " + strings.Repeat(".", 50) + "^"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -48,7 +48,8 @@ type Derived struct {
 	Expr expression.Source  `yaml:"expr"`
 	File string             `yaml:"-"`
 
-	prog *vm.Program
+	prog  *vm.Program
+	index int // position in its file's derived list, for diagnostics
 }
 
 // Rule is one rule. See the package documentation for the meaning of each effect.
@@ -75,6 +76,7 @@ type Rule struct {
 
 	when  *vm.Program
 	reads []string // variables the condition reads, for the explain trace
+	index int      // position in its file's rules list, for diagnostics
 }
 
 // GuideEffect puts a guide on the reading path.
@@ -161,12 +163,12 @@ func Compile(fsys fs.FS, prefix string, q *questionnaire.Questionnaire, c *catal
 			errs.Add(file, 1, 1, "", "no rules and no derived values: a rule file must define at least one (delete the file to drop its rules)")
 			continue
 		}
-		for _, d := range rf.Derived {
-			d.File = file
+		for i, d := range rf.Derived {
+			d.File, d.index = file, i
 		}
 		lines := itemLines(src, "rules")
 		for i, r := range rf.Rules {
-			r.File = file
+			r.File, r.index = file, i
 			if i < len(lines) {
 				r.Line = lines[i]
 			}
@@ -182,19 +184,28 @@ func Compile(fsys fs.FS, prefix string, q *questionnaire.Questionnaire, c *catal
 		return nil, errs.Err()
 	}
 
+	checkEngineQuestions(q, &errs)
 	env := q.Env(nil, 0)
 	rs.compileDerived(env, sources, &errs)
 	env["cost"] = map[string]catalog.YearCost{}
 	rs.compileRules(env, sources, &errs)
+	for i, d := range errs {
+		if d.Line > 0 && d.Snippet == "" && sources[d.File] != nil {
+			errs[i].Snippet = diag.Snippet(sources[d.File], d.Line, d.Column)
+		}
+	}
 	return rs, errs.Err()
 }
 
 func (rs *RuleSet) compileDerived(env map[string]any, sources map[string][]byte, errs *diag.List) {
 	seen := map[string]bool{}
 	for _, d := range rs.Derived {
-		line := d.Expr.Line
+		line, col := d.Expr.Line, d.Expr.Column
+		if l, c, ok := diag.Find(sources[d.File], "derived", d.index, "id"); ok {
+			line, col = l, c
+		}
 		if _, clash := env[d.ID]; clash || d.ID == "" || d.ID == "cost" || d.ID == "vendor" {
-			errs.Add(d.File, line, 0, d.ID, "derived value ID %q is empty or already a variable", d.ID)
+			errs.Add(d.File, line, col, d.ID, "derived value ID %q is empty or already a variable", d.ID)
 			continue
 		}
 		kind := map[questionnaire.Type]reflect.Kind{questionnaire.Single: reflect.String,
@@ -205,7 +216,8 @@ func (rs *RuleSet) compileDerived(env map[string]any, sources map[string][]byte,
 		case d.Type == questionnaire.Multi:
 			as = expr.AsAny()
 		case kind == reflect.Invalid:
-			errs.Add(d.File, line, 0, d.ID, "unknown type %q (want single, multi, integer, number or boolean)", d.Type)
+			tl, tc := diag.Position(sources[d.File], "derived", d.index, "type")
+			errs.Add(d.File, tl, tc, d.ID, "unknown type %q (want single, multi, integer, number or boolean)", d.Type)
 			continue
 		case kind == reflect.Float64:
 			as = expr.AsFloat64()
@@ -215,6 +227,8 @@ func (rs *RuleSet) compileDerived(env map[string]any, sources map[string][]byte,
 		prog, dg := expression.Compile(d.Expr, d.File, sources[d.File], d.ID, expression.Options(env, as))
 		if dg != nil {
 			*errs = append(*errs, *dg)
+		} else {
+			checkLiterals(d.Expr, d.File, sources[d.File], d.ID, rs.Questionnaire, rs.Catalog, errs)
 		}
 		d.prog = prog
 		env[d.ID] = d.Type.ZeroValue()
@@ -222,77 +236,104 @@ func (rs *RuleSet) compileDerived(env map[string]any, sources map[string][]byte,
 	}
 	for id, t := range RequiredDerived {
 		if !seen[id] {
-			errs.Add("rules", 0, 0, id, "derived value %s (%s) is required by the cost projection but no rule file defines it", id, t)
+			file := "rules/"
+			if len(rs.Derived) > 0 {
+				file = rs.Derived[0].File
+			}
+			errs.Add(file, 1, 1, id, "derived value %s (%s) is required by the cost projection but no rule file defines it", id, t)
 		}
 	}
 	for _, d := range rs.Derived {
 		if t, ok := RequiredDerived[d.ID]; ok && d.Type != t {
-			errs.Add(d.File, d.Expr.Line, 0, d.ID, "derived value must have type %s", t)
+			tl, tc := diag.Position(sources[d.File], "derived", d.index, "type")
+			errs.Add(d.File, tl, tc, d.ID, "derived value must have type %s: the cost projection reads it as %s", t, t)
 		}
 	}
 }
 
 func (rs *RuleSet) compileRules(env map[string]any, sources map[string][]byte, errs *diag.List) {
 	c := rs.Catalog
-	ids := map[string]bool{}
 	vendorEnv := make(map[string]any, len(env)+1)
 	for k, v := range env {
 		vendorEnv[k] = v
 	}
 	vendorEnv["vendor"] = &catalog.VendorEnv{}
+	first := map[string]*Rule{}
 	for _, r := range rs.Rules {
-		f, line := r.File, r.Line
-		add := func(format string, args ...any) { errs.Add(f, line, 0, r.ID, format, args...) }
-		if r.ID == "" || ids[r.ID] {
-			add("rule ID %q is empty or used twice", r.ID)
+		f := r.File
+		// at is the position of path inside the rule, or of its id (or its item) when the
+		// path is missing.
+		at := func(path ...any) (int, int) {
+			line, col, ok := diag.Find(sources[f], append([]any{"rules", r.index}, path...)...)
+			if !ok {
+				if l, c, ok := diag.Find(sources[f], "rules", r.index, "id"); ok {
+					return l, c
+				}
+			}
+			return line, col
 		}
-		ids[r.ID] = true
+		addAt := func(path []any, format string, args ...any) {
+			line, col := at(path...)
+			errs.Add(f, line, col, r.ID, format, args...)
+		}
+		add := func(format string, args ...any) { addAt([]any{"id"}, format, args...) }
+		switch prev := first[r.ID]; {
+		case r.ID == "":
+			add("rule has no id")
+		case prev != nil:
+			pl, pc, _ := diag.Find(sources[prev.File], "rules", prev.index, "id")
+			add("rule ID %q is used twice (first at %s:%d:%d)", r.ID, prev.File, pl, pc)
+		default:
+			first[r.ID] = r
+		}
 		if strings.TrimSpace(r.Because) == "" {
-			add("rule has no because: every rule needs the sentence a buyer reads when it fires")
+			addAt([]any{"because"}, "rule has no because: every rule needs the sentence a buyer reads when it fires")
 		}
 		if r.CostWeight < 0 {
-			add("cost_weight: %g, want 0 or more", r.CostWeight)
+			addAt([]any{"cost_weight"}, "cost_weight: %g, want 0 or more", r.CostWeight)
 		}
 		if len(r.Architecture)+len(r.Approach)+len(r.Guides)+len(r.Warnings)+len(r.Playbooks)+len(r.NextSteps) == 0 && r.Vendors == nil && r.CostWeight == 0 {
 			add("rule has no effect")
 		}
 		for id := range r.Architecture {
 			if c.Architecture(id) == nil {
-				add("architecture %q is not in rules/catalog/architectures.yaml", id)
+				addAt([]any{"architecture", id}, "architecture %q is not in rules/catalog/architectures.yaml%s", id, didYouMean(id, archIDs(c)))
 			}
 		}
 		for id := range r.Approach {
 			if c.Approach(id) == nil {
-				add("approach %q is not in rules/catalog/architectures.yaml", id)
+				addAt([]any{"approach", id}, "approach %q is not in rules/catalog/architectures.yaml%s", id, didYouMean(id, approachIDs(c)))
 			}
 		}
-		for _, g := range r.Guides {
+		for i, g := range r.Guides {
 			if c.Guide(g.Slug) == nil {
-				add("guide %q is not in rules/catalog/guides.yaml", g.Slug)
+				addAt([]any{"guides", i, "slug"}, "guide %q is not in rules/catalog/guides.yaml%s", g.Slug, didYouMean(g.Slug, guideSlugs(c)))
 			}
 			if rs.Questionnaire.Step(g.Step) == nil {
-				add("guide %s: step %q is not a questionnaire step", g.Slug, g.Step)
+				addAt([]any{"guides", i, "step"}, "guide %s: step %q is not a questionnaire step%s", g.Slug, g.Step, didYouMean(g.Step, stepIDs(rs.Questionnaire)))
 			}
 		}
-		for _, w := range r.Warnings {
+		for i, w := range r.Warnings {
 			if w.ID == "" || w.Text == "" || !contains(Severities, w.Severity) {
-				add("warning %q needs id, text and a severity of %s", w.ID, strings.Join(Severities, ", "))
+				addAt([]any{"warnings", i}, "warning %q needs id, text and a severity of %s", w.ID, strings.Join(Severities, ", "))
 			}
 		}
-		for _, id := range r.ForApproach {
+		for i, id := range r.ForApproach {
 			if c.Approach(id) == nil {
-				add("for_approach: %q is not an approach in rules/catalog/architectures.yaml", id)
+				addAt([]any{"for_approach", i}, "for_approach: %q is not an approach in rules/catalog/architectures.yaml%s", id, didYouMean(id, approachIDs(c)))
 			}
 		}
-		for _, p := range r.Playbooks {
+		for i, p := range r.Playbooks {
 			if c.Playbook(p) == nil {
-				add("playbook %q is not in rules/catalog/playbooks.yaml", p)
+				addAt([]any{"playbooks", i}, "playbook %q is not in rules/catalog/playbooks.yaml%s", p, didYouMean(p, playbookIDs(c)))
 			}
 		}
 		if !r.When.IsZero() {
 			prog, d := expression.Compile(r.When, f, sources[f], r.ID, expression.Options(env, expr.AsBool()))
 			if d != nil {
 				*errs = append(*errs, *d)
+			} else {
+				checkLiterals(r.When, f, sources[f], r.ID, rs.Questionnaire, c, errs)
 			}
 			r.when, r.reads = prog, identifiersIn(r.When.Text)
 		}
@@ -300,15 +341,17 @@ func (rs *RuleSet) compileRules(env map[string]any, sources map[string][]byte, e
 			rs.vendorRules++
 			switch {
 			case v.Test.IsZero():
-				add("vendors: test is required")
+				addAt([]any{"vendors"}, "vendors: test is required")
 			case v.Hard && v.Fail == "":
-				add("vendors: a hard test needs fail, the reason a vendor is knocked out")
+				addAt([]any{"vendors"}, "vendors: a hard test needs fail, the reason a vendor is knocked out")
 			case v.Unsure == "":
-				add("vendors: unsure is required, the check shown when a fact is unknown")
+				addAt([]any{"vendors"}, "vendors: unsure is required, the check shown when a fact is unknown")
 			}
 			prog, d := expression.Compile(v.Test, f, sources[f], r.ID, expression.Options(vendorEnv, expr.AsKind(reflect.String)))
 			if d != nil {
 				*errs = append(*errs, *d)
+			} else {
+				checkLiterals(v.Test, f, sources[f], r.ID, rs.Questionnaire, c, errs)
 			}
 			v.prog = prog
 			if key, ok := strings.CutPrefix(strings.TrimSpace(v.Test.Text), "vendor."); ok && catalog.FactLabels[key] != "" && v.Fact == "" {
@@ -316,11 +359,11 @@ func (rs *RuleSet) compileRules(env map[string]any, sources map[string][]byte, e
 			}
 			v.FactIdx = catalog.FactIndex(v.Fact)
 			if v.Fact != "" && catalog.FactLabels[v.Fact] == "" {
-				add("vendors: fact %q is not a vendor fact (want one of %s)", v.Fact, strings.Join(catalog.FactKeys, ", "))
+				addAt([]any{"vendors", "fact"}, "vendors: fact %q is not a vendor fact%s (want one of %s)", v.Fact, didYouMean(v.Fact, catalog.FactKeys), strings.Join(catalog.FactKeys, ", "))
 			}
 			if d == nil {
 				if err := v.precompute(rs.Catalog.Vendors, vendorEnv); err != nil {
-					add("vendors: %v", err)
+					addAt([]any{"vendors", "test"}, "vendors: %v", err)
 				}
 				if v.static == nil {
 					v.reads = slices.DeleteFunc(identifiersIn(v.Test.Text), func(n string) bool { return n == "vendor" })

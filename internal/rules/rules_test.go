@@ -76,14 +76,21 @@ func TestCompileErrors(t *testing.T) {
     architecture: {b2x: 1}
     guides: [{slug: no-such-guide, step: shape}]
     vendors: {test: vendor.hipaa, hard: true, fail: F, unsure: U}
-`, "rules/99-test.yaml:2: refs: architecture \"b2x\" is not in rules/catalog/architectures.yaml\n" +
-			"rules/99-test.yaml:2: refs: guide \"no-such-guide\" is not in rules/catalog/guides.yaml\n" +
+`, "rules/99-test.yaml:4:25: refs: architecture \"b2x\" is not in rules/catalog/architectures.yaml\n |     architecture: {b2x: 1}\n | ........................^\n" +
+			"rules/99-test.yaml:5:21: refs: guide \"no-such-guide\" is not in rules/catalog/guides.yaml\n |     guides: [{slug: no-such-guide, step: shape}]\n | ....................^\n" +
 			"rules/99-test.yaml:6:28: refs: type catalog.VendorEnv has no field hipaa\n |     vendors: {test: vendor.hipaa, hard: true, fail: F, unsure: U}\n | ...........................^"},
 		{"rule without a reason", `rules:
   - id: silent
     when: "true"
     architecture: {b2b-multi-tenant: 1}
-`, "rules/99-test.yaml:2: silent: rule has no because: every rule needs the sentence a buyer reads when it fires"},
+`, "rules/99-test.yaml:2:9: silent: rule has no because: every rule needs the sentence a buyer reads when it fires\n |   - id: silent\n | ........^"},
+		{"option literal with a suggestion", `rules:
+  - id: fin
+    when: industry == "finance"
+    because: Money.
+    architecture: {b2b-multi-tenant: 1}
+`, "rules/99-test.yaml:3:23: fin: \"finance\" is not an option of industry, so this comparison is never true; did you mean \"financial_services\"? " +
+			"(want one of general, healthcare, financial_services, government, retail, gaming, education, saas)\n |     when: industry == \"finance\"\n | ......................^"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -96,7 +103,7 @@ func TestCompileErrors(t *testing.T) {
 
 func TestDuplicateRuleAcrossFiles(t *testing.T) {
 	_, err := compile(t, content(t, map[string]string{"99-test.yaml": "rules:\n  - id: shape-b2c\n    because: again\n    next_steps: [x]\n"}))
-	assert.ErrorContains(t, err, `shape-b2c: rule ID "shape-b2c" is empty or used twice`)
+	assert.ErrorContains(t, err, `rules/99-test.yaml:2:9: shape-b2c: rule ID "shape-b2c" is used twice (first at rules/10-shape.yaml:3:9)`)
 }
 
 func TestEvaluateRecordsTrace(t *testing.T) {

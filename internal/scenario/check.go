@@ -16,10 +16,11 @@ func Check(a *advisor.Advisor) error {
 	if err != nil {
 		return err
 	}
-	var errs diag.List
+	errs := Lint(a, list)
 	for _, s := range list {
 		if res := Run(a, s); len(res.Failures) > 0 {
-			errs.Add(s.File, 0, 0, s.Name, "scenario fails: %s", strings.Join(res.Failures, "; "))
+			line, col := diag.Position(s.src, "expect")
+			errs.Add(s.File, line, col, s.Name, "scenario fails: %s", strings.Join(res.Failures, "; "))
 		}
 	}
 	return errs.Err()

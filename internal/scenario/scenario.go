@@ -23,6 +23,8 @@ type Scenario struct {
 	Answers     map[string]any `yaml:"answers"`
 	Expect      Expect         `yaml:"expect"`
 	File        string         `yaml:"-"`
+
+	src []byte // the YAML source, for positions
 }
 
 // Expect lists what the recommendation must show.
@@ -118,7 +120,7 @@ func Load(rulesFS fs.FS) ([]*Scenario, error) {
 			errs = append(errs, d...)
 			continue
 		}
-		s.File = "rules/" + name
+		s.File, s.src = "rules/"+name, src
 		if s.Name == "" {
 			s.Name = strings.TrimSuffix(strings.TrimPrefix(name, "tests/"), ".yaml")
 		}
