@@ -37,9 +37,11 @@ func validateCmd() *cobra.Command {
 			out := cmd.OutOrStdout()
 			stale := a.Stale(time.Now(), time.Duration(cfg.MaxAgeDays)*24*time.Hour)
 			rs := a.Rules
-			fmt.Fprintf(out, "ok: questionnaire %s (%d questions), rule set %s (%d rules, %d derived values), %d guides, %d vendors, %d playbooks; %d stale items\n",
+			scenarios, _ := scenario.Load(a.Source.Rules)
+			fmt.Fprintf(out, "ok: questionnaire %s (%d questions), rule set %s (%d rules, %d derived values), %d guides, %d vendors, %d playbooks, scenarios %s (%d); %d stale items\n",
 				rs.Questionnaire.Version, len(rs.Questionnaire.Questions()), rs.Version, len(rs.Rules), len(rs.Derived),
-				len(rs.Catalog.Guides), len(rs.Catalog.Vendors), len(rs.Catalog.Playbooks), len(stale))
+				len(rs.Catalog.Guides), len(rs.Catalog.Vendors), len(rs.Catalog.Playbooks),
+				scenario.Version(a.Source.Rules), len(scenarios), len(stale))
 			// The verdict first; warnings are summarised in one line unless asked for.
 			if len(stale) > 0 {
 				if cfg.Verbose {

@@ -89,6 +89,9 @@ func Snippet(src []byte, line, col int) string {
 		return ""
 	}
 	text := strings.ReplaceAll(strings.TrimRight(lines[line-1], "\r"), "\t", " ")
+	if strings.TrimSpace(text) == "" {
+		return "" // nothing to point at
+	}
 	if col < 1 {
 		col = 1
 	}

@@ -233,3 +233,20 @@ func TestRememberedVerdictsMatchFreshOnes(t *testing.T) {
 		}
 	}
 }
+
+func TestVersionIgnoresScenarios(t *testing.T) {
+	before, err := compile(t, content(t, nil))
+	require.NoError(t, err)
+	after, err := compile(t, content(t, map[string]string{"tests/new.yaml": "# a comment\nname: x\n"}))
+	require.NoError(t, err)
+	assert.Equal(t, before.Version, after.Version, "a scenario is not part of the rule set")
+	changed, err := compile(t, content(t, map[string]string{"catalog/ranking.yaml": string(mustRead(t, "catalog/ranking.yaml")) + "\n# reviewed\n"}))
+	require.NoError(t, err)
+	assert.NotEqual(t, before.Version, changed.Version, "the catalogue is")
+}
+
+func mustRead(t *testing.T, name string) []byte {
+	b, err := fs.ReadFile(rfiles.FS, name)
+	require.NoError(t, err)
+	return b
+}

@@ -4,6 +4,8 @@
 package scenario
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -98,6 +100,23 @@ type Result struct {
 	Failures []string
 	Fired    []string // IDs of the rules that fired
 	Rec      *advisor.Recommendation
+}
+
+// Version is the content hash of the scenario files (tests/*.yaml in the rules folder): it
+// changes when a scenario does, independently of the rule-set version that results carry.
+func Version(rulesFS fs.FS) string {
+	names, _ := fs.Glob(rulesFS, "tests/*.yaml")
+	sort.Strings(names)
+	h := sha256.New()
+	for _, name := range names {
+		b, err := fs.ReadFile(rulesFS, name)
+		if err != nil {
+			continue
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", name, len(b))
+		h.Write(b)
+	}
+	return "s-" + hex.EncodeToString(h.Sum(nil)[:6])
 }
 
 // Load reads every tests/*.yaml file from the rules folder.
