@@ -351,12 +351,19 @@ func capability(r *rules.Rule) string {
 	if f := r.Vendors.Fact; f != "" {
 		return lowerFirst(catalog.FactLabels[f])
 	}
+	if r.Vendors.Pass == "" {
+		// pass is optional in content: name the rule's reason instead.
+		return strings.TrimSuffix(lowerFirst(r.Because), ".")
+	}
 	return strings.TrimSuffix(lowerFirst(r.Vendors.Pass), ".")
 }
 
 // lowerFirst lowers a sentence's first letter for use mid-sentence, leaving acronyms ("SOC 2",
 // "SAML SSO") as they are.
 func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
 	if len(s) > 1 && unicode.IsUpper(rune(s[1])) {
 		return s
 	}
