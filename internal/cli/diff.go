@@ -58,8 +58,9 @@ func diffCmd() *cobra.Command {
 			changed := 0
 			for i := range cases {
 				c := &cases[i]
-				before, errA := Evaluate(prev, c.answers, false)
-				after, errB := Evaluate(next, c.answers, false)
+				// With the trace, so that changes name the rules that fired under one set only.
+				before, errA := Evaluate(prev, c.answers, true)
+				after, errB := Evaluate(next, c.answers, true)
 				switch {
 				case errA != nil && errB != nil && errA.Error() == errB.Error():
 					// Invalid under both sets alike (for example a scenario about invalid input).
@@ -67,7 +68,7 @@ func diffCmd() *cobra.Command {
 					c.Error = fmt.Sprintf("old: %v; new: %v", errText(errA), errText(errB))
 					changed++
 				default:
-					if ch := advisor.Compare(before, after); !ch.Empty() {
+					if ch := advisor.CompareRules(before, after, prev.Rules, next.Rules); !ch.Empty() {
 						c.Change = &ch
 						changed++
 					}
@@ -158,20 +159,23 @@ func writeDiff(w io.Writer, format string, cases []diffCase, changed int) error 
 		if ch.Approach != nil {
 			fmt.Fprintf(w, "  approach: %s -> %s\n", ch.Approach.From, ch.Approach.To)
 		}
-		for _, l := range []struct {
-			label string
-			ids   []string
-		}{
-			{"guides added", ch.GuidesAdded}, {"guides removed", ch.GuidesRemoved},
-			{"shortlist added", ch.ShortlistIn}, {"shortlist removed", ch.ShortlistOut},
-			{"knocked out", ch.KnockedOut}, {"no longer knocked out", ch.Reinstated},
-			{"warnings added", ch.WarningsAdded}, {"warnings removed", ch.WarningsGone},
-		} {
-			if len(l.ids) > 0 {
-				fmt.Fprintf(w, "  %s: %s\n", l.label, strings.Join(l.ids, ", "))
+		if ch.Leader != nil {
+			fmt.Fprintf(w, "  leader: %s -> %s\n", orNone(ch.Leader.From), orNone(ch.Leader.To))
+		}
+		for _, it := range ch.Items {
+			if it.What == "choice" || it.Area == "leader" && it.What == "vendor" {
+				continue // the headline above
 			}
+			fmt.Fprintf(w, "  %s\n", it)
 		}
 	}
 	fmt.Fprintf(w, "%d cases compared, %d changed\n", len(cases), changed)
 	return nil
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
 }
