@@ -2,12 +2,12 @@ package server
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -21,6 +21,12 @@ import (
 // Stored assessments: a consultant's answers for one client, filled in over as many requests
 // as it takes, and the result once they are complete. Each belongs to the key that created
 // it; another key's assessment does not exist as far as the caller can tell (404).
+//
+// A stored result is a record: it is what the answers gave with the content loaded when they
+// were saved, and it stays so when the content changes (the assessment then says stale: true
+// with the current versions) until the consultant asks for a re-evaluation. Every write is a
+// revision; the revision number is the assessment's strong ETag, which PATCH, DELETE and
+// reevaluate check when sent If-Match (optional: without it a PATCH still merges atomically).
 
 // maxLabel is the longest label, in characters.
 const maxLabel = 200
@@ -46,21 +52,38 @@ type assessmentJSON struct {
 	Complete bool            `json:"complete"`
 	// Problems says why there is no result yet: required questions not answered, or answers
 	// the current questionnaire no longer takes. Empty when complete.
-	Problems  []FieldError            `json:"problems"`
-	Result    *advisor.Recommendation `json:"result"`
-	Versions  advisor.Versions        `json:"versions"`
-	CreatedAt time.Time               `json:"created_at"`
-	UpdatedAt time.Time               `json:"updated_at"`
+	Problems []FieldError     `json:"problems"`
+	Result   json.RawMessage  `json:"result"` // the stored result, null without one
+	Versions advisor.Versions `json:"versions"`
+	// Stale is true when the content now loaded differs from the content the result was
+	// computed with (CurrentVersions): a re-evaluation may give another result.
+	Stale           bool             `json:"stale"`
+	CurrentVersions advisor.Versions `json:"current_versions"`
+	Revision        int              `json:"revision"`
+	CreatedAt       time.Time        `json:"created_at"`
+	UpdatedAt       time.Time        `json:"updated_at"`
 }
 
-// assessmentSummary is one item of the list.
+// assessmentSummary is one item of the list: the assessment's headline.
 type assessmentSummary struct {
-	ID        string           `json:"id"`
-	Label     string           `json:"label"`
-	Complete  bool             `json:"complete"`
-	Versions  advisor.Versions `json:"versions"`
-	CreatedAt time.Time        `json:"created_at"`
-	UpdatedAt time.Time        `json:"updated_at"`
+	ID           string           `json:"id"`
+	Label        string           `json:"label"`
+	Complete     bool             `json:"complete"`
+	Architecture *string          `json:"architecture"`
+	Approach     *string          `json:"approach"`
+	Leader       *string          `json:"leader"`
+	LeaderCost   *costRange       `json:"leader_three_year_cost"`
+	Stale        bool             `json:"stale"`
+	Revision     int              `json:"revision"`
+	Versions     advisor.Versions `json:"versions"`
+	CreatedAt    time.Time        `json:"created_at"`
+	UpdatedAt    time.Time        `json:"updated_at"`
+}
+
+// costRange is a cost in USD from low to high.
+type costRange struct {
+	Low  float64 `json:"low"`
+	High float64 `json:"high"`
 }
 
 // assessmentList is the body of GET /assessments.
@@ -72,28 +95,35 @@ type assessmentList struct {
 // apiCreateAssessment stores a new assessment for the caller's key: a label and the answers
 // so far, which may be none.
 func (s *Server) apiCreateAssessment(c *gin.Context) error {
+	if err := onlyQuery(c); err != nil {
+		return err
+	}
 	var req assessmentRequest
 	if err := decodeBody(c, &req, true); err != nil {
 		return err
 	}
-	a := &store.Assessment{Owner: apiKey(c).ID}
 	if req.Label != nil {
-		a.Label = *req.Label
-	}
-	if err := checkLabel(a.Label); err != nil {
-		return err
+		if err := checkLabel(*req.Label); err != nil {
+			return err
+		}
 	}
 	adv := s.content.Current()
-	rec, problems, err := s.saveAnswers(c.Request.Context(), adv, a, req.Answers)
+	a := &store.Assessment{Owner: apiKey(c).ID}
+	if _, err := s.writeAnswers(c.Request.Context(), adv, a, answersWrite{patch: req.Answers, label: req.Label}); err != nil {
+		return unrepresentable(err)
+	}
+	c.Header("Location", assessmentPath(a.ID))
+	c.Header("ETag", etagOf(a))
+	return writeJSON(c, http.StatusCreated, s.view(adv, a))
+}
+
+// apiListAssessments lists the caller's assessments with their headlines, a page at a time,
+// filtered and sorted as the query says.
+func (s *Server) apiListAssessments(c *gin.Context) error {
+	opt, err := s.listOptions(c, "limit", "cursor")
 	if err != nil {
 		return err
 	}
-	c.Header("Location", "/api/v1/assessments/"+a.ID)
-	return writeJSON(c, http.StatusCreated, view(a, adv, rec, problems))
-}
-
-// apiListAssessments lists the caller's assessments, newest first, a page at a time.
-func (s *Server) apiListAssessments(c *gin.Context) error {
 	limit := defaultPage
 	if q := c.Query("limit"); q != "" {
 		n, err := strconv.Atoi(q)
@@ -102,19 +132,18 @@ func (s *Server) apiListAssessments(c *gin.Context) error {
 		}
 		limit = n
 	}
-	items, next, err := s.store.ListAssessments(c.Request.Context(), store.ListOptions{
-		Owner: apiKey(c).ID, Label: c.Query("label"), Cursor: c.Query("cursor"), Limit: limit})
+	opt.Cursor, opt.Limit = c.Query("cursor"), limit
+	items, next, err := s.store.ListAssessments(c.Request.Context(), opt)
 	if errors.Is(err, store.ErrBadCursor) {
-		return badQuery("cursor", "cursor: not one this API issued; pass next_cursor from the previous page unchanged, or leave it out for the first page")
+		return badQuery("cursor", "cursor: not one this API issued for this sort order; pass next_cursor from the previous page unchanged, or leave it out for the first page")
 	}
 	if err != nil {
 		return err
 	}
+	adv := s.content.Current()
 	out := assessmentList{Items: make([]assessmentSummary, len(items))}
-	for i, a := range items {
-		out.Items[i] = assessmentSummary{ID: a.ID, Label: a.Label, Complete: len(a.Result) > 0,
-			Versions:  advisor.Versions{Questionnaire: a.QuestionnaireVersion, RuleSet: a.RulesetVersion},
-			CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
+	for i := range items {
+		out.Items[i] = summary(adv, &items[i])
 	}
 	if next != "" {
 		out.NextCursor = &next
@@ -122,22 +151,70 @@ func (s *Server) apiListAssessments(c *gin.Context) error {
 	return writeJSON(c, http.StatusOK, out)
 }
 
-// apiGetAssessment shows one of the caller's assessments with its result.
+// listOptions reads the portfolio's filters and sort order from the query, which may hold
+// only those and the names in also.
+func (s *Server) listOptions(c *gin.Context, also ...string) (store.ListOptions, error) {
+	opt := store.ListOptions{Owner: apiKey(c).ID}
+	if err := onlyQuery(c, append([]string{"label", "label_prefix", "complete", "architecture", "approach", "updated_since", "sort"}, also...)...); err != nil {
+		return opt, err
+	}
+	opt.Label, opt.LabelPrefix = c.Query("label"), c.Query("label_prefix")
+	if _, ok := c.GetQuery("complete"); ok {
+		b, err := boolQuery(c, "complete")
+		if err != nil {
+			return opt, err
+		}
+		opt.Complete = &b
+	}
+	adv := s.content.Current()
+	if v := c.Query("architecture"); v != "" {
+		if adv.Catalog().Architecture(v) == nil {
+			return opt, badQuery("architecture", fmt.Sprintf("architecture: got %q, want one of %s%s", v, strings.Join(architectureIDs(adv), ", "), didYouMean(v, architectureIDs(adv))))
+		}
+		opt.Architecture = v
+	}
+	if v := c.Query("approach"); v != "" {
+		if adv.Catalog().Approach(v) == nil {
+			return opt, badQuery("approach", fmt.Sprintf("approach: got %q, want one of %s%s", v, strings.Join(approachIDs(adv), ", "), didYouMean(v, approachIDs(adv))))
+		}
+		opt.Approach = v
+	}
+	if v := c.Query("updated_since"); v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return opt, badQuery("updated_since", fmt.Sprintf("updated_since: got %q, want a date and time such as 2026-01-31T00:00:00Z (RFC 3339)", v))
+		}
+		opt.UpdatedSince = t
+	}
+	if v := c.Query("sort"); v != "" {
+		if !contains(store.Sorts, v) {
+			return opt, badQuery("sort", fmt.Sprintf("sort: got %q, want one of %s%s", v, strings.Join(store.Sorts, ", "), didYouMean(v, store.Sorts)))
+		}
+		opt.Sort = v
+	}
+	return opt, nil
+}
+
+// apiGetAssessment shows one of the caller's assessments with its stored result.
 func (s *Server) apiGetAssessment(c *gin.Context) error {
+	if err := onlyQuery(c); err != nil {
+		return err
+	}
 	a, err := s.assessment(c)
 	if err != nil {
 		return err
 	}
-	adv := s.content.Current()
-	rec, problems, err := s.result(adv, a)
-	if err != nil {
-		return err
-	}
-	return writeJSON(c, http.StatusOK, view(a, adv, rec, problems))
+	c.Header("ETag", etagOf(a))
+	return writeJSON(c, http.StatusOK, s.view(s.content.Current(), a))
 }
 
 // apiPatchAssessment merges answers into one of the caller's assessments and relabels it.
+// The merge happens under the database's lock on the row, so concurrent PATCHes of different
+// questions all count; with If-Match, a PATCH of an assessment changed since is a 412.
 func (s *Server) apiPatchAssessment(c *gin.Context) error {
+	if err := onlyQuery(c); err != nil {
+		return err
+	}
 	var req assessmentRequest
 	if err := decodeBody(c, &req, false, "application/merge-patch+json"); err != nil {
 		return err
@@ -147,62 +224,47 @@ func (s *Server) apiPatchAssessment(c *gin.Context) error {
 			return err
 		}
 	}
-	a, err := s.assessment(c)
-	if err != nil {
-		return err
-	}
-	if req.Label != nil {
-		a.Label = *req.Label
-	}
-	adv := s.content.Current()
-	rec, problems, err := s.saveAnswers(c.Request.Context(), adv, a, req.Answers)
-	if err != nil {
-		return err
-	}
-	return writeJSON(c, http.StatusOK, view(a, adv, rec, problems))
-}
-
-// apiDeleteAssessment deletes one of the caller's assessments.
-func (s *Server) apiDeleteAssessment(c *gin.Context) error {
 	id := c.Param("id")
 	if !validID(id) {
 		return errNotFound
 	}
-	if err := s.store.DeleteAssessment(c.Request.Context(), apiKey(c).ID, id); err != nil {
+	adv := s.content.Current()
+	a := &store.Assessment{Owner: apiKey(c).ID, ID: id}
+	if _, err := s.modifyAnswers(c.Request.Context(), adv, a, answersWrite{patch: req.Answers, label: req.Label, ifMatch: c.GetHeader("If-Match")}); err != nil {
+		return unrepresentable(err)
+	}
+	c.Header("ETag", etagOf(a))
+	return writeJSON(c, http.StatusOK, s.view(adv, a))
+}
+
+// apiDeleteAssessment deletes one of the caller's assessments and its revisions.
+func (s *Server) apiDeleteAssessment(c *gin.Context) error {
+	if err := onlyQuery(c); err != nil {
+		return err
+	}
+	id := c.Param("id")
+	if !validID(id) {
+		return errNotFound
+	}
+	ctx, owner := c.Request.Context(), apiKey(c).ID
+	if im := c.GetHeader("If-Match"); im != "" {
+		a, err := s.store.GetAssessment(ctx, owner, id)
+		if err != nil {
+			return err
+		}
+		if err := checkIfMatch(im, a); err != nil {
+			return err
+		}
+		// Deletes only the revision checked: a write in between makes it a 412 after all.
+		if err := s.store.DeleteAssessmentAt(ctx, owner, id, a.Revision); errors.Is(err, store.ErrConflict) {
+			return errPrecondition(a)
+		} else if err != nil {
+			return err
+		}
+	} else if err := s.store.DeleteAssessment(ctx, owner, id); err != nil {
 		return err
 	}
 	c.Status(http.StatusNoContent)
-	return nil
-}
-
-// apiAssessmentResult serves the result as JSON (the Recommendation) or, with
-// ?format=markdown, as a Markdown document. An assessment without a result yet is a 409
-// listing what is missing.
-func (s *Server) apiAssessmentResult(c *gin.Context) error {
-	format := c.DefaultQuery("format", "json")
-	if format != "json" && format != "markdown" {
-		return badQuery("format", fmt.Sprintf("format: got %q, want json or markdown", format))
-	}
-	a, err := s.assessment(c)
-	if err != nil {
-		return err
-	}
-	rec, problems, err := s.result(s.content.Current(), a)
-	if err != nil {
-		return err
-	}
-	if rec == nil {
-		return &httpError{Status: http.StatusConflict, Type: "/problems/assessment-incomplete", Title: "Assessment incomplete",
-			Detail: "There is no result until the answers are complete; answer the questions listed and ask again.", Fields: problems}
-	}
-	if format == "json" {
-		return writeJSON(c, http.StatusOK, rec)
-	}
-	var md bytes.Buffer
-	if err := advisor.Markdown(&md, rec, s.content.Current().Questionnaire(), a.UpdatedAt.Format("2 January 2006")); err != nil {
-		return err
-	}
-	writeBytes(c, http.StatusOK, "text/markdown; charset=utf-8", md.Bytes())
 	return nil
 }
 
@@ -215,50 +277,52 @@ func (s *Server) assessment(c *gin.Context) (*store.Assessment, error) {
 	return s.store.GetAssessment(c.Request.Context(), apiKey(c).ID, id)
 }
 
-// result is the assessment's recommendation by adv, recomputed when the content changed since
-// it was stored; when there is none, the problems say why.
-func (s *Server) result(adv *advisor.Advisor, a *store.Assessment) (*advisor.Recommendation, []FieldError, error) {
-	rec, err := s.recommendation(adv, a)
-	if err == nil {
-		return rec, []FieldError{}, nil
-	}
-	if he := asHTTPError(unrepresentable(err)); he.Status == http.StatusUnprocessableEntity {
-		return nil, he.Fields, nil
-	}
-	return nil, nil, err
-}
-
-// saveAnswers merges patch into the assessment's answers and saves them, through applyAnswers
-// like the web wizard. Unlike the wizard, which asks step by step, the API takes answers in
-// any order: answers that are valid but lack required ones are kept as a draft without a
-// result, and the missing questions are returned as its problems. Invalid answers are refused
-// with their problems only, not with the questions still to answer.
-func (s *Server) saveAnswers(ctx context.Context, adv *advisor.Advisor, a *store.Assessment, patch map[string]any) (*advisor.Recommendation, []FieldError, error) {
-	rec, err := s.applyAnswers(ctx, adv, a, patch, 0)
-	if err != nil {
-		return nil, nil, unrepresentable(err)
-	}
-	if rec != nil {
-		return rec, []FieldError{}, nil
-	}
-	raw, err := answersOf(a)
-	if err != nil {
-		return nil, nil, err
-	}
-	_, _, err = adv.Questionnaire().Validate(raw)
-	return nil, asHTTPError(err).Fields, nil
-}
-
-// view shows the assessment as adv, the content serving the request, sees it: the result and
-// the problems are adv's, and so are the versions.
-func view(a *store.Assessment, adv *advisor.Advisor, rec *advisor.Recommendation, problems []FieldError) assessmentJSON {
+// view shows the stored assessment: its result and versions are the stored ones; the
+// problems of an incomplete one are the questionnaire's now loaded, as the next write will
+// see them.
+func (s *Server) view(adv *advisor.Advisor, a *store.Assessment) assessmentJSON {
 	answers := a.Answers
 	if len(answers) == 0 {
 		answers = json.RawMessage("{}")
 	}
-	return assessmentJSON{ID: a.ID, Label: a.Label, Answers: answers, Complete: rec != nil, Problems: problems, Result: rec,
-		Versions: adv.Versions(), CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
+	v := assessmentJSON{ID: a.ID, Label: a.Label, Answers: answers, Complete: len(a.Result) > 0, Problems: []FieldError{},
+		Result: a.Result, Versions: versionsOf(a), CurrentVersions: adv.Versions(), Revision: a.Revision,
+		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
+	v.Stale = v.Versions != v.CurrentVersions
+	if len(v.Result) == 0 {
+		v.Result = json.RawMessage("null")
+		if raw, err := answersOf(a); err == nil {
+			if _, _, err := adv.Questionnaire().Validate(raw); err != nil {
+				v.Problems = asHTTPError(err).Fields
+			}
+		}
+	}
+	return v
 }
+
+// summary is the list item of a stored assessment.
+func summary(adv *advisor.Advisor, a *store.Assessment) assessmentSummary {
+	out := assessmentSummary{ID: a.ID, Label: a.Label, Complete: len(a.Result) > 0, Revision: a.Revision,
+		Versions: versionsOf(a), CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
+	out.Stale = out.Versions != adv.Versions()
+	h := a.Headline
+	out.Architecture, out.Approach, out.Leader = nonEmpty(h.Architecture), nonEmpty(h.Approach), nonEmpty(h.Leader)
+	if h.LeaderCost != nil {
+		out.LeaderCost = &costRange{Low: h.LeaderCost[0], High: h.LeaderCost[1]}
+	}
+	return out
+}
+
+// nonEmpty is s, or nil (JSON null) when empty.
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// assessmentPath is the API address of an assessment.
+func assessmentPath(id string) string { return "/api/v1/assessments/" + id }
 
 // checkLabel refuses labels that are too long or hold control characters.
 func checkLabel(label string) error {
@@ -273,4 +337,9 @@ func checkLabel(label string) error {
 		}
 	}
 	return nil
+}
+
+// writeRaw writes a JSON body held as bytes.
+func writeRaw(c *gin.Context, status int, body []byte) {
+	writeBytes(c, status, mediaJSON, append(bytes.TrimRight(body, "\n"), '\n'))
 }

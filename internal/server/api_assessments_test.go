@@ -18,15 +18,19 @@ import (
 
 // assessment is the API's view of a stored assessment.
 type assessment struct {
-	ID        string                  `json:"id"`
-	Label     string                  `json:"label"`
-	Answers   map[string]any          `json:"answers"`
-	Complete  bool                    `json:"complete"`
-	Problems  []server.FieldError     `json:"problems"`
-	Result    *advisor.Recommendation `json:"result"`
-	Versions  advisor.Versions        `json:"versions"`
-	CreatedAt string                  `json:"created_at"`
-	UpdatedAt string                  `json:"updated_at"`
+	ID       string                  `json:"id"`
+	Label    string                  `json:"label"`
+	Answers  map[string]any          `json:"answers"`
+	Complete bool                    `json:"complete"`
+	Problems []server.FieldError     `json:"problems"`
+	Result   *advisor.Recommendation `json:"result"`
+	Versions advisor.Versions        `json:"versions"`
+	// Stale and CurrentVersions say whether the content changed since the result was stored.
+	Stale           bool             `json:"stale"`
+	CurrentVersions advisor.Versions `json:"current_versions"`
+	Revision        int              `json:"revision"`
+	CreatedAt       string           `json:"created_at"`
+	UpdatedAt       string           `json:"updated_at"`
 }
 
 // missing is the problem list of a draft that lacks the three required answers.
@@ -92,16 +96,28 @@ func TestAssessmentLifecycle(t *testing.T) {
 		assert.Equal(t, a.CreatedAt, got.CreatedAt)
 		assert.NotEqual(t, a.UpdatedAt, got.UpdatedAt)
 
-		// The result alone, as JSON, is the same as POST /evaluate gives for the answers.
+		// The result alone, as JSON, is the same as POST /evaluate gives for the answers, with
+		// its revision, time and staleness in front.
 		res = e.call(t, "GET", path+"/result", "", token)
 		require.Equal(t, http.StatusOK, res.Code, res.Body)
+		var stored map[string]any
+		res.decode(t, &stored)
+		assert.Equal(t, false, stored["stale"])
+		assert.EqualValues(t, 2, stored["revision"], "create, then a change of answers")
+		assert.Equal(t, `"rev-2"`, res.Header.Get("ETag"))
+		for _, k := range []string{"revision", "computed_at", "stale", "current_versions"} {
+			delete(stored, k)
+		}
 		direct := e.call(t, "POST", "/api/v1/evaluate", `{"answers": `+answersJSON(t, "b2b-sso-now")+`}`, "")
-		assert.JSONEq(t, direct.Body, res.Body)
+		storedJSON, err := json.Marshal(stored)
+		require.NoError(t, err)
+		assert.JSONEq(t, direct.Body, string(storedJSON))
 
 		res = e.call(t, "GET", path+"/result?format=markdown", "", token)
 		require.Equal(t, http.StatusOK, res.Code, res.Body)
 		assert.Equal(t, "text/markdown; charset=utf-8", res.Header.Get("Content-Type"))
-		assert.True(t, strings.HasPrefix(res.Body, "# CIAM recommendation\n"))
+		assert.True(t, strings.HasPrefix(res.Body, "# CIAM recommendation\n\n**Client:** Globex  \n"), res.Body[:200])
+		assert.Equal(t, `attachment; filename="ciam-recommendation-globex-r2.md"`, res.Header.Get("Content-Disposition"))
 		for _, section := range []string{"## Summary", "## Comparison", "## Cost", "## What would change this", "## Your answers"} {
 			assert.Contains(t, res.Body, "\n"+section+"\n")
 		}
@@ -347,7 +363,7 @@ func TestAssessmentList(t *testing.T) {
 		{"limit zero", "limit=0", `{"field": "limit", "code": "invalid", "message": "limit: got \"0\", want a whole number from 1 to 200"}`},
 		{"limit too big", "limit=201", `{"field": "limit", "code": "invalid", "message": "limit: got \"201\", want a whole number from 1 to 200"}`},
 		{"limit not a number", "limit=ten", `{"field": "limit", "code": "invalid", "message": "limit: got \"ten\", want a whole number from 1 to 200"}`},
-		{"cursor not issued", "cursor=bogus", `{"field": "cursor", "code": "invalid", "message": "cursor: not one this API issued; pass next_cursor from the previous page unchanged, or leave it out for the first page"}`},
+		{"cursor not issued", "cursor=bogus", `{"field": "cursor", "code": "invalid", "message": "cursor: not one this API issued for this sort order; pass next_cursor from the previous page unchanged, or leave it out for the first page"}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res := e.call(t, "GET", "/api/v1/assessments?"+tc.query, "", token)
@@ -360,26 +376,99 @@ func TestAssessmentList(t *testing.T) {
 
 // TestAssessmentFollowsContent checks that a result computed with other content is
 // recomputed, so that a result always matches its versions.
-func TestAssessmentFollowsContent(t *testing.T) {
+func TestStoredResultIsARecord(t *testing.T) {
 	e := newAPI(t, server.Config{})
 	token := e.key(t, "acme-consulting", "consultant")
 	var a assessment
 	e.call(t, "POST", "/api/v1/assessments", `{"answers": `+answersJSON(t, "b2b-sso-now")+`}`, token).decode(t, &a)
 	require.True(t, a.Complete)
+	path := "/api/v1/assessments/" + a.ID
 
 	// Pretend it was computed by an older rule set, whose result differed.
 	ctx := context.Background()
 	stored, err := e.store.GetAssessment(ctx, e.keyID(t, "acme-consulting"), a.ID)
 	require.NoError(t, err)
+	old := e.do(t, req{Method: "POST", Path: "/api/v1/evaluate", Body: `{"answers": ` + answersJSON(t, "consumer-app-scale") + `}`})
+	require.Equal(t, http.StatusOK, old.Code, old.Body)
 	stored.RulesetVersion = "r-older"
-	stored.Result = json.RawMessage(`{"architecture": {"id": "stale"}}`)
+	stored.Result = json.RawMessage(old.Body)
 	require.NoError(t, e.store.UpdateAssessment(ctx, stored))
 
-	res := e.call(t, "GET", "/api/v1/assessments/"+a.ID, "", token)
-	require.Equal(t, http.StatusOK, res.Code, res.Body)
-	var got assessment
-	res.decode(t, &got)
-	assert.Equal(t, e.content.Current().Versions(), got.Versions)
-	require.NotNil(t, got.Result)
-	assert.Equal(t, "b2b-multi-tenant", got.Result.Architecture.ID)
+	t.Run("served as stored, said to be stale", func(t *testing.T) {
+		res := e.call(t, "GET", path, "", token)
+		require.Equal(t, http.StatusOK, res.Code, res.Body)
+		var got assessment
+		res.decode(t, &got)
+		assert.Equal(t, "r-older", got.Versions.RuleSet)
+		assert.True(t, got.Stale)
+		assert.Equal(t, e.content.Current().Versions(), got.CurrentVersions)
+		require.NotNil(t, got.Result)
+		assert.Equal(t, "b2c-mobile-first", got.Result.Architecture.ID, "never a silent recomputation")
+
+		res = e.call(t, "GET", path+"/result", "", token)
+		require.Equal(t, http.StatusOK, res.Code, res.Body)
+		assert.Contains(t, res.Body, `"stale":true`)
+		res = e.call(t, "GET", path+"/result?explain=true", "", token)
+		assert.Equal(t, http.StatusConflict, res.Code, "a trace of other rules than the result's would mislead")
+		assert.Contains(t, res.Body, "/problems/result-stale")
+
+		res = e.call(t, "GET", "/api/v1/assessments", "", token)
+		assert.Contains(t, res.Body, `"stale":true`)
+	})
+
+	t.Run("a label change keeps the stored result", func(t *testing.T) {
+		res := e.call(t, "PATCH", path, `{"label": "Initech"}`, token)
+		require.Equal(t, http.StatusOK, res.Code, res.Body)
+		var got assessment
+		res.decode(t, &got)
+		assert.True(t, got.Stale)
+		assert.Equal(t, "b2c-mobile-first", got.Result.Architecture.ID)
+	})
+
+	t.Run("reevaluate records a revision and returns the diff", func(t *testing.T) {
+		before := e.call(t, "GET", path, "", token)
+		res := e.do(t, req{Method: "POST", Path: path + "/reevaluate", Token: token, Header: map[string]string{"If-Match": before.Header.Get("ETag")}})
+		require.Equal(t, http.StatusCreated, res.Code, res.Body)
+		var got struct {
+			Revision, PreviousRevision int
+			Changed                    bool
+			Changes                    *advisor.Change
+			Result                     advisor.Recommendation
+		}
+		require.NoError(t, json.Unmarshal([]byte(strings.NewReplacer(`"previous_revision"`, `"PreviousRevision"`).Replace(res.Body)), &got))
+		assert.True(t, got.Changed)
+		require.NotNil(t, got.Changes)
+		assert.Equal(t, &advisor.Delta{From: "b2c-mobile-first", To: "b2b-multi-tenant"}, got.Changes.Architecture)
+		assert.Equal(t, got.PreviousRevision+1, got.Revision)
+		assert.Equal(t, fmt.Sprintf("%s/revisions/%d", path, got.Revision), res.Header.Get("Location"))
+
+		res = e.call(t, "GET", path, "", token)
+		var now assessment
+		res.decode(t, &now)
+		assert.False(t, now.Stale)
+		assert.Equal(t, "b2b-multi-tenant", now.Result.Architecture.ID)
+
+		res = e.do(t, req{Method: "POST", Path: path + "/reevaluate", Token: token, Header: map[string]string{"If-Match": before.Header.Get("ETag")}})
+		assert.Equal(t, http.StatusPreconditionFailed, res.Code, "the tag read before the re-evaluation is stale")
+
+		res = e.call(t, "GET", path+"/revisions", "", token)
+		require.Equal(t, http.StatusOK, res.Code, res.Body)
+		var revs struct {
+			Items []struct {
+				Revision int    `json:"revision"`
+				Cause    string `json:"cause"`
+			} `json:"items"`
+		}
+		res.decode(t, &revs)
+		var causes []string
+		for _, r := range revs.Items {
+			causes = append(causes, r.Cause)
+		}
+		assert.Equal(t, []string{"reevaluate", "label", "update", "create"}, causes)
+
+		res = e.call(t, "GET", fmt.Sprintf("%s/revisions/%d", path, revs.Items[len(revs.Items)-1].Revision), "", token)
+		require.Equal(t, http.StatusOK, res.Code, res.Body)
+		assert.Contains(t, res.Body, `"cause":"create"`)
+		assert.Equal(t, http.StatusNotFound, e.call(t, "GET", path+"/revisions/99", "", token).Code)
+	})
 }

@@ -19,6 +19,15 @@ type evaluateRequest struct {
 	Answers map[string]any `json:"answers"`
 }
 
+// batchItemRequest is one item of a batch: answers and an optional ID the result echoes.
+type batchItemRequest struct {
+	ID      *string        `json:"id"`
+	Answers map[string]any `json:"answers"`
+}
+
+// maxItemID is the longest batch item ID, in bytes.
+const maxItemID = 200
+
 // batchRequest is the body of POST /evaluate/batch. Items stay raw so that a bad item gets
 // its own errors instead of failing the batch.
 type batchRequest struct {
@@ -62,9 +71,10 @@ func (s *Server) apiEvaluate(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	rec, err := s.evaluate(s.content.Current(), req.Answers, advisor.Options{Explain: explain, Counterfactuals: counterfactuals})
+	adv := s.content.Current()
+	rec, err := s.evaluate(adv, req.Answers, advisor.Options{Explain: explain, Counterfactuals: counterfactuals})
 	if err != nil {
-		return err
+		return suggest(adv.Questionnaire(), req.Answers, err)
 	}
 	return writeJSON(c, http.StatusOK, rec)
 }
@@ -116,9 +126,10 @@ func (s *Server) apiEvaluateBatch(c *gin.Context) error {
 		var (
 			result []byte
 			fields []FieldError
+			id     *string
 		)
 		if !full {
-			if result, fields, err = evaluateItem(adv, i, raw, explain); err != nil {
+			if id, result, fields, err = evaluateItem(adv, i, raw, explain); err != nil {
 				return err
 			}
 			full = buf.Len()+len(result) > maxBatchResponse
@@ -129,11 +140,22 @@ func (s *Server) apiEvaluateBatch(c *gin.Context) error {
 				Message: fmt.Sprintf("%s: left out: the response reached its limit of %s; send this item and the ones after it in another request", item, sizeText(maxBatchResponse))}}
 		}
 		if result != nil {
-			buf.WriteString(`{"result":`)
+			buf.WriteString(`{"status":"ok",`)
+		} else {
+			buf.WriteString(`{"status":"error",`)
+		}
+		if id != nil {
+			out, _ := json.Marshal(*id) // a string: cannot fail
+			buf.WriteString(`"id":`)
+			buf.Write(out)
+			buf.WriteByte(',')
+		}
+		if result != nil {
+			buf.WriteString(`"result":`)
 			buf.Write(result)
 		} else {
 			out, _ := json.Marshal(fields) // strings only: cannot fail
-			buf.WriteString(`{"errors":`)
+			buf.WriteString(`"errors":`)
 			buf.Write(out)
 		}
 		buf.WriteByte('}')
@@ -143,22 +165,26 @@ func (s *Server) apiEvaluateBatch(c *gin.Context) error {
 	return nil
 }
 
-// evaluateItem evaluates item i of a batch. It returns the encoded result or the item's
-// problems; an error only for a fault of the server.
-func evaluateItem(adv *advisor.Advisor, i int, raw json.RawMessage, explain bool) ([]byte, []FieldError, error) {
-	var req evaluateRequest
+// evaluateItem evaluates item i of a batch. It returns the item's ID, if it has a usable one,
+// and the encoded result or the item's problems; an error only for a fault of the server.
+func evaluateItem(adv *advisor.Advisor, i int, raw json.RawMessage, explain bool) (*string, []byte, []FieldError, error) {
+	var req batchItemRequest
 	if err := decodeStrict(raw, &req); err != nil {
 		if he := asHTTPError(err); len(he.Fields) > 0 {
-			return nil, he.Fields, nil
+			return nil, nil, he.Fields, nil
 		}
 		item := fmt.Sprintf("items[%d]", i)
-		return nil, []FieldError{{Field: item, Code: "wrong_type", Message: item + ": want an object holding answers"}}, nil
+		return nil, nil, []FieldError{{Field: item, Code: "wrong_type", Message: item + ": want an object holding answers"}}, nil
+	}
+	if req.ID != nil && len(*req.ID) > maxItemID {
+		return nil, nil, []FieldError{{Field: "id", Code: "too_long", Message: fmt.Sprintf("id: %d bytes, at most %d", len(*req.ID), maxItemID)}}, nil
 	}
 	if req.Answers == nil {
-		return nil, []FieldError{errAnswersRequired}, nil
+		return req.ID, nil, []FieldError{errAnswersRequired}, nil
 	}
 	// Batch items carry no counterfactuals: they cost a few milliseconds each.
 	rec, err := adv.Evaluate(req.Answers, advisor.Options{Explain: explain})
+	err = suggest(adv.Questionnaire(), req.Answers, err)
 	var out []byte
 	if err == nil {
 		out, err = json.Marshal(rec)
@@ -166,11 +192,11 @@ func evaluateItem(adv *advisor.Advisor, i int, raw json.RawMessage, explain bool
 	}
 	if err != nil {
 		if he := asHTTPError(err); he.Status == http.StatusUnprocessableEntity {
-			return nil, he.Fields, nil
+			return req.ID, nil, he.Fields, nil
 		}
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return out, nil, nil
+	return req.ID, out, nil, nil
 }
 
 // contentETag identifies everything served from the loaded questionnaire and catalogue.

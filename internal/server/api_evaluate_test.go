@@ -303,7 +303,7 @@ func TestEvaluateBatch(t *testing.T) {
 		{"field": "mau_now", "code": "wrong_type", "message": "mau_now: got \"many\", want a whole number ≥ 0"}]`, string(out.Items[1].Errors))
 	assert.JSONEq(t, `[{"field": "answers", "code": "required", "message": "answers: required, a JSON object keyed by question ID"}]`, string(out.Items[2].Errors))
 	assert.JSONEq(t, `[{"field": "items[3]", "code": "wrong_type", "message": "items[3]: want an object holding answers"}]`, string(out.Items[3].Errors))
-	assert.JSONEq(t, `[{"field": "label", "code": "unknown_field", "message": "label: unknown field; this request takes answers"}]`, string(out.Items[4].Errors))
+	assert.JSONEq(t, `[{"field": "label", "code": "unknown_field", "message": "label: unknown field; this request takes id, answers"}]`, string(out.Items[4].Errors))
 	assert.JSONEq(t, single(hipaa), string(out.Items[5].Result))
 
 	t.Run("explain", func(t *testing.T) {
@@ -343,6 +343,6 @@ func TestEvaluateBatch(t *testing.T) {
 		items := strings.TrimSuffix(strings.Repeat(`{"answers": `+b2b+`},`, 100), ",")
 		res := e.call(t, "POST", "/api/v1/evaluate/batch", `{"items": [`+items+`]}`, "")
 		require.Equal(t, http.StatusOK, res.Code)
-		assert.Equal(t, 100, strings.Count(res.Body, `{"result":`))
+		assert.Equal(t, 100, strings.Count(res.Body, `{"status":"ok","result":`))
 	})
 }

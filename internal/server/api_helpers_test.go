@@ -170,6 +170,8 @@ func loadSpec() (*openapi3.T, routers.Router, error) {
 		if specErr = specDoc.Validate(loader.Context); specErr != nil {
 			return
 		}
+		// The servers name where a deployment listens; tests match paths on any host.
+		specDoc.Servers = nil
 		specRouter, specErr = legacy.NewRouter(specDoc)
 	})
 	return specDoc, specRouter, specErr

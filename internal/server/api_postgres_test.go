@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -65,7 +66,9 @@ func TestTwoInstancesSharePostgres(t *testing.T) {
 	assert.Equal(t, "b2b-multi-tenant", reread.Result.Architecture.ID)
 
 	res = send(t, a, "GET", "/api/v1/assessments?label=Initech", "", token)
-	assert.JSONEq(t, `{"items": [{"id": "`+created.ID+`", "label": "Initech", "complete": true,
+	assert.JSONEq(t, `{"items": [{"id": "`+created.ID+`", "label": "Initech", "complete": true, "stale": false, "revision": 2,
+		"architecture": "b2b-multi-tenant", "approach": "`+reread.Result.Approach.ID+`", "leader": "`+reread.Result.Leader.ID+`",
+		"leader_three_year_cost": {"low": `+fmt.Sprint(reread.Result.Shortlist[0].Cost.ThreeYear.Low)+`, "high": `+fmt.Sprint(reread.Result.Shortlist[0].Cost.ThreeYear.High)+`},
 		"versions": {"questionnaire": "`+patched.Versions.Questionnaire+`", "ruleset": "`+patched.Versions.RuleSet+`"},
 		"created_at": "`+patched.CreatedAt+`", "updated_at": "`+patched.UpdatedAt+`"}], "next_cursor": null}`, res.Body)
 

@@ -5,6 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
 
 	"github.com/ciamadvisor/advisor/internal/advisor"
 	"github.com/ciamadvisor/advisor/internal/questionnaire"
@@ -13,6 +17,12 @@ import (
 
 // The web wizard and the API change assessments through these functions, so that both apply
 // the same merge, validation and recomputation; only the rendering differs.
+//
+// Every write of answers is a merge done under the database's lock on the row
+// (store.ModifyAssessment): the patch is laid over the answers as they are stored at that
+// moment, not as they were when the request read them, so concurrent writers of different
+// questions never undo each other — on one instance or several sharing PostgreSQL. Each write
+// that changes something records a revision.
 
 // answersOf decodes an assessment's stored answers.
 func answersOf(a *store.Assessment) (map[string]any, error) {
@@ -26,70 +36,235 @@ func answersOf(a *store.Assessment) (map[string]any, error) {
 	return raw, nil
 }
 
-// applyAnswers merges patch into the assessment's answers (a null value clears an answer),
-// validates them, requiring the required questions of the first requiredSteps steps only, and
-// stores them through storeAnswers. On a validation error nothing is saved.
-func (s *Server) applyAnswers(ctx context.Context, adv *advisor.Advisor, a *store.Assessment, patch map[string]any, requiredSteps int) (*advisor.Recommendation, error) {
-	saved, err := answersOf(a)
-	if err != nil {
-		return nil, err
-	}
-	c, err := adv.Questionnaire().Check(questionnaire.Merge(saved, patch), requiredSteps)
-	if err != nil {
-		return nil, err
-	}
-	if len(c.Problems) > 0 {
-		return nil, &questionnaire.ValidationError{Problems: c.Problems}
-	}
-	// The answers in their normal form: a choice ticked twice is stored once.
-	return s.storeAnswers(ctx, adv, a, c.Values)
+// answersWrite is one change of an assessment's answers (and label).
+type answersWrite struct {
+	patch map[string]any // merged into the stored answers; a nil value clears one
+	// requiredSteps: the required questions of the first requiredSteps steps must be answered.
+	requiredSteps int
+	// pruneInvalid drops answers that do not count (invalid, hidden, to questions the content
+	// no longer has) instead of refusing the write: the wizard's way. Otherwise any problem
+	// refuses the write with a *questionnaire.ValidationError, and hidden answers are kept.
+	pruneInvalid bool
+	label        *string // a new label, or nil to keep it
+	ifMatch      string  // the request's If-Match header; "" for none
 }
 
-// storeAnswers stores valid answers as the assessment's answers. When they are complete it
-// also computes and stores the recommendation, and returns it; otherwise the stored result is
-// cleared and rec is nil (a draft).
+// applyAnswers merges patch into the assessment's answers (a null value clears an answer),
+// validates them, requiring the required questions of the first requiredSteps steps only, and
+// stores them. On a validation error nothing is saved. a is updated to what was stored.
+func (s *Server) applyAnswers(ctx context.Context, adv *advisor.Advisor, a *store.Assessment, patch map[string]any, requiredSteps int) (*advisor.Recommendation, error) {
+	return s.writeAnswers(ctx, adv, a, answersWrite{patch: patch, requiredSteps: requiredSteps})
+}
+
+// storeAnswers stores valid answers, as the wizard computed them from the assessment a as it
+// read it, as the assessment's answers. What the wizard changed against a is merged into
+// the answers stored now, so a step saved in another tab meanwhile is kept. When the answers
+// are complete it also computes and stores the recommendation, and returns it; otherwise the
+// stored result is cleared and rec is nil (a draft).
 func (s *Server) storeAnswers(ctx context.Context, adv *advisor.Advisor, a *store.Assessment, answers map[string]any) (*advisor.Recommendation, error) {
 	if a.ID == draftID && len(answers) == 0 {
 		return nil, nil // a web assessment is created by its first answer, not before
 	}
-	rec, err := s.evaluate(adv, answers, advisor.Options{Counterfactuals: true}) // under the server-wide cap
+	base, err := answersOf(a)
+	if err != nil {
+		return nil, err
+	}
+	return s.writeAnswers(ctx, adv, a, answersWrite{patch: changes(base, answers), pruneInvalid: true})
+}
+
+// changes is the patch that turns base into next: changed and new answers, and nil for the
+// ones next no longer has.
+func changes(base, next map[string]any) map[string]any {
+	patch := map[string]any{}
+	for id, v := range next {
+		if old, ok := base[id]; !ok || !sameJSON(old, v) {
+			patch[id] = v
+		}
+	}
+	for id := range base {
+		if _, ok := next[id]; !ok {
+			patch[id] = nil
+		}
+	}
+	return patch
+}
+
+// sameJSON reports whether two answer values encode to the same JSON.
+func sameJSON(a, b any) bool {
+	x, err1 := json.Marshal(a)
+	y, err2 := json.Marshal(b)
+	return err1 == nil && err2 == nil && string(x) == string(y)
+}
+
+// writeAnswers is the one write path of answers: a new assessment (no CreatedAt) is created,
+// an existing one is changed under the row lock. a is updated to what was stored.
+func (s *Server) writeAnswers(ctx context.Context, adv *advisor.Advisor, a *store.Assessment, w answersWrite) (*advisor.Recommendation, error) {
+	if a.CreatedAt.IsZero() {
+		saved, err := answersOf(a)
+		if err != nil {
+			return nil, err
+		}
+		if w.label != nil {
+			a.Label = *w.label
+		}
+		rec, _, err := s.merged(adv, a, saved, w)
+		if err != nil {
+			return nil, err
+		}
+		if a.ID == draftID {
+			a.ID = "" // the store picks the real, unguessable ID
+		}
+		return rec, s.store.CreateAssessment(ctx, a)
+	}
+	return s.modifyAnswers(ctx, adv, a, w)
+}
+
+// modifyAnswers changes the stored assessment (a.Owner, a.ID) under the row lock and updates
+// a to what was stored.
+func (s *Server) modifyAnswers(ctx context.Context, adv *advisor.Advisor, a *store.Assessment, w answersWrite) (*advisor.Recommendation, error) {
+	var rec *advisor.Recommendation
+	saved, err := s.store.ModifyAssessment(ctx, a.Owner, a.ID, func(cur *store.Assessment) (string, error) {
+		if err := checkIfMatch(w.ifMatch, cur); err != nil {
+			return "", err
+		}
+		stored, err := answersOf(cur)
+		if err != nil {
+			return "", err
+		}
+		oldLabel := cur.Label
+		if w.label != nil {
+			cur.Label = *w.label
+		}
+		var changed bool
+		if rec, changed, err = s.merged(adv, cur, stored, w); err != nil {
+			return "", err
+		}
+		switch {
+		case changed:
+			return "answers", nil
+		case cur.Label != oldLabel:
+			return "label", nil
+		}
+		return "", nil // nothing changed: no revision
+	})
+	if err != nil {
+		return nil, err
+	}
+	*a = *saved
+	if rec == nil && len(a.Result) > 0 { // unchanged: the stored result stands
+		if rec, err = decodeResult(a.Result); err != nil {
+			return nil, err
+		}
+	}
+	return rec, nil
+}
+
+// merged lays w.patch over the stored answers, checks them and, when they changed and are
+// complete, evaluates them, setting a's answers, result, headline and versions. It reports
+// whether the answers changed; the error is a *questionnaire.ValidationError for answers the write
+// refuses.
+func (s *Server) merged(adv *advisor.Advisor, a *store.Assessment, stored map[string]any, w answersWrite) (*advisor.Recommendation, bool, error) {
+	raw := questionnaire.Merge(stored, w.patch)
+	c, err := adv.Questionnaire().Check(raw, w.requiredSteps)
+	if err != nil {
+		return nil, false, err
+	}
+	values := c.Values
+	switch {
+	case w.pruneInvalid:
+		values = c.Answers // the valid answers to the questions asked
+	case len(c.Problems) > 0:
+		return nil, false, suggest(adv.Questionnaire(), raw, &questionnaire.ValidationError{Problems: c.Problems})
+	}
+	// The answers in their normal form: a choice ticked twice is stored once.
+	answers, err := json.Marshal(values)
+	if err != nil {
+		return nil, false, err
+	}
+	if sameAnswers(a.Answers, answers) {
+		// What is stored stands, even when computed with older content: only answers that
+		// change, or a re-evaluation asked for, compute a new result.
+		return nil, false, nil
+	}
+	rec, err := s.evaluate(adv, values, advisor.Options{Counterfactuals: true}) // under the server-wide cap
 	if _, ok := errors.AsType[*questionnaire.ValidationError](err); ok {
 		rec, err = nil, nil // valid so far, not complete yet
 	}
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	if a.Answers, err = json.Marshal(answers); err != nil {
-		return nil, err
+	if err := setResult(a, adv, rec); err != nil {
+		return nil, false, err
 	}
-	a.Result = nil
+	a.Answers = answers
+	return rec, true, nil
+}
+
+// setResult stores rec (nil for none) as a's result, with its headline and adv's versions.
+func setResult(a *store.Assessment, adv *advisor.Advisor, rec *advisor.Recommendation) error {
+	a.Result, a.Headline = nil, headlineOf(rec)
 	if rec != nil {
+		var err error
 		if a.Result, err = json.Marshal(rec); err != nil {
-			return nil, err
+			return unrepresentable(err)
 		}
 	}
 	v := adv.Versions()
 	a.QuestionnaireVersion, a.RulesetVersion = v.Questionnaire, v.RuleSet
-	if a.ID == draftID {
-		a.ID = "" // the store picks the real, unguessable ID
+	return nil
+}
+
+// headlineOf is the decision of rec that lists show: architecture, approach, leader and the
+// leader's three-year cost.
+func headlineOf(rec *advisor.Recommendation) store.Headline {
+	if rec == nil {
+		return store.Headline{}
 	}
-	if a.CreatedAt.IsZero() {
-		err = s.store.CreateAssessment(ctx, a)
-	} else {
-		err = s.store.UpdateAssessment(ctx, a)
+	h := store.Headline{Architecture: rec.Architecture.ID, Approach: rec.Approach.ID}
+	if rec.Leader != nil {
+		h.Leader = rec.Leader.ID
+		for _, p := range rec.Shortlist {
+			if p.ID == rec.Leader.ID {
+				h.LeaderCost = &[2]float64{p.Cost.ThreeYear.Low, p.Cost.ThreeYear.High}
+				break
+			}
+		}
 	}
-	return rec, err
+	return h
+}
+
+// sameAnswers reports whether two stored answer objects hold the same answers (PostgreSQL
+// returns jsonb reformatted, so bytes are not compared).
+func sameAnswers(a, b json.RawMessage) bool {
+	var x, y map[string]any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return false
+	}
+	return reflect.DeepEqual(x, y)
+}
+
+// versionsOf is the content an assessment's result was computed with.
+func versionsOf(a *store.Assessment) advisor.Versions {
+	return advisor.Versions{Questionnaire: a.QuestionnaireVersion, RuleSet: a.RulesetVersion}
+}
+
+// decodeResult decodes a stored result.
+func decodeResult(raw json.RawMessage) (*advisor.Recommendation, error) {
+	var rec advisor.Recommendation
+	if err := json.Unmarshal(raw, &rec); err != nil {
+		return nil, fmt.Errorf("stored result: %w", err)
+	}
+	return &rec, nil
 }
 
 // recommendation returns the assessment's stored result, or computes it afresh when it was
 // computed with other content than the advisor now serving, so a result always matches the
-// versions it states. It never writes: GET requests change nothing.
+// versions it states. It never writes: GET requests change nothing. The web pages use it; the
+// API serves stored results as they are, saying when they are stale.
 func (s *Server) recommendation(adv *advisor.Advisor, a *store.Assessment) (*advisor.Recommendation, error) {
-	v := adv.Versions()
-	if len(a.Result) > 0 && a.QuestionnaireVersion == v.Questionnaire && a.RulesetVersion == v.RuleSet {
-		var rec advisor.Recommendation
-		if err := json.Unmarshal(a.Result, &rec); err == nil {
-			return &rec, nil
+	if len(a.Result) > 0 && versionsOf(a) == adv.Versions() {
+		if rec, err := decodeResult(a.Result); err == nil {
+			return rec, nil
 		}
 	}
 	raw, err := answersOf(a)
@@ -97,6 +272,32 @@ func (s *Server) recommendation(adv *advisor.Advisor, a *store.Assessment) (*adv
 		return nil, err
 	}
 	return s.evaluate(adv, raw, advisor.Options{Counterfactuals: true})
+}
+
+// Strong entity tags of stored assessments: the revision number, which every write raises.
+
+// etagOf is the entity tag of the assessment as stored.
+func etagOf(a *store.Assessment) string { return `"rev-` + strconv.Itoa(a.Revision) + `"` }
+
+// errPrecondition is the 412 for an If-Match that names another revision.
+func errPrecondition(a *store.Assessment) error {
+	return &httpError{Status: http.StatusPreconditionFailed, Type: "/problems/precondition-failed", Title: "Precondition failed",
+		Detail: fmt.Sprintf("The assessment changed since you read it: If-Match does not name its current entity tag, %s. Read it again, reapply your change and send the new ETag.", etagOf(a))}
+}
+
+// checkIfMatch compares an If-Match header with the assessment's entity tag, strongly: a weak
+// tag never matches (RFC 9110 §13.1.1). "" (no header) and "*" match any stored assessment.
+func checkIfMatch(header string, a *store.Assessment) error {
+	if header == "" {
+		return nil
+	}
+	want := etagOf(a)
+	for tag := range strings.SplitSeq(header, ",") {
+		if tag = strings.TrimSpace(tag); tag == "*" || tag == want {
+			return nil
+		}
+	}
+	return errPrecondition(a)
 }
 
 // draftID stands in the URL of a web assessment not created yet (/a/new/step/…): it has no

@@ -216,6 +216,20 @@ func (s *sqlStore) DeleteAssessment(ctx context.Context, owner, id string) error
 	return mustAffect(res, fmt.Sprintf("assessment %q", id))
 }
 
+func (s *sqlStore) DeleteAssessmentAt(ctx context.Context, owner, id string, revision int) error {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM assessments WHERE owner = $1 AND id = $2 AND revision = $3`, owner, id, revision)
+	if err != nil {
+		return fmt.Errorf("store: delete assessment %q: %w", id, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n > 0 {
+		return err
+	}
+	if _, err := s.GetAssessment(ctx, owner, id); err != nil {
+		return err
+	}
+	return fmt.Errorf("store: delete assessment %q at revision %d: %w", id, revision, ErrConflict)
+}
+
 // sortColumns maps a sort order's column to the SQL column it orders by.
 var sortColumns = map[string]string{"created_at": "created_at", "updated_at": "updated_at", "label": "label_key"}
 

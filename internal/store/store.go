@@ -133,6 +133,9 @@ type Store interface {
 	GetRevision(ctx context.Context, owner, id string, n int) (*Revision, error)
 	// DeleteAssessment removes the assessment with id if owner owns it, else ErrNotFound.
 	DeleteAssessment(ctx context.Context, owner, id string) error
+	// DeleteAssessmentAt is DeleteAssessment of the given revision only: ErrConflict when the
+	// assessment has another revision now.
+	DeleteAssessmentAt(ctx context.Context, owner, id string, revision int) error
 	// ListAssessments returns one page, newest first; next is "" on the last page.
 	ListAssessments(ctx context.Context, opt ListOptions) (items []Assessment, next string, err error)
 	// AllAssessments calls fn for every assessment of every owner and stops at fn's
