@@ -151,7 +151,9 @@ var (
 
 func loadSpec() (*openapi3.T, routers.Router, error) {
 	specOnce.Do(func() {
-		openapi3filter.RegisterBodyDecoder("text/markdown", openapi3filter.PlainBodyDecoder)
+		for _, media := range []string{"text/markdown", "text/csv", "application/x-ndjson"} {
+			openapi3filter.RegisterBodyDecoder(media, openapi3filter.PlainBodyDecoder)
+		}
 		var raw any
 		src, err := os.ReadFile("openapi.json")
 		if err != nil {
