@@ -11,12 +11,12 @@ export GOTOOLCHAIN ?= go1.27.3
 # this version, indexed offline by .ci/vulndb.sh. Bump it to take in newer advisories.
 VULNDB_VERSION ?= v0.0.0-20261105234957-e22db6528018
 
-.PHONY: run test lint vulncheck bench fuzz scenarios skipped
+.PHONY: run test lint vulncheck speclint bench fuzz scenarios skipped
 
 run:
 	$(GO) run ./cmd/advisor serve
 
-test: lint vulncheck
+test: lint vulncheck speclint
 	@$(GO) test -race -count=1 ./...; rc=$$?; $(MAKE) -s skipped; exit $$rc
 
 # One line per test group that skipped and what it needs: go test hides skip messages of
@@ -34,6 +34,14 @@ lint:
 	$(GO) tool staticcheck ./...
 	$(GO) run ./cmd/advisor validate >/dev/null
 	$(GO) run ./cmd/advisor test >/dev/null
+
+# The served OpenAPI document, linted by tools nobody here wrote, pinned in web/e2e/package.json:
+# Redocly CLI's recommended rules and Spectral's oas ruleset, failing on any error.
+speclint:
+	@if [ -x web/e2e/node_modules/.bin/redocly ] && [ -x web/e2e/node_modules/.bin/spectral ]; then \
+	  cd web/e2e && npx --no-install redocly lint --config redocly.yaml ../../internal/server/openapi.json && \
+	  npx --no-install spectral lint --ruleset .spectral.yaml --fail-severity error ../../internal/server/openapi.json; \
+	else echo "skipped: Redocly and Spectral lint of openapi.json; run cd web/e2e && npm ci"; fi
 
 # govulncheck (pinned in go.mod's tool block), offline against that pinned database: any
 # vulnerability that the code can reach fails; ones only in modules or packages it does not call
