@@ -40,6 +40,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"text/tabwriter"
@@ -76,6 +77,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	duration := fs.Duration("d", 10*time.Second, fmt.Sprintf("measured time per endpoint (at most %s)", maxDuration))
 	warmup := fs.Duration("warmup", 2*time.Second, "unmeasured time per endpoint before measuring")
 	requests := fs.Int("n", 10_000_000, fmt.Sprintf("stop an endpoint's measurement after this many requests (at most %d)", maxRequests))
+	query := fs.String("query", "", `query string for POST /api/v1/evaluate, such as "counterfactuals=false"`)
 	var fl flood
 	fs.BoolVar(&fl.on, "batch-flood", false, "flood POST /api/v1/evaluate/batch instead, and report /healthz latency and server RSS")
 	fs.IntVar(&fl.clients, "clients", 32, "-batch-flood: clients, each with its own X-Forwarded-For address (1 to 1024)")
@@ -114,7 +116,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	evaluate := make([][]byte, len(bodies))
 	for i, b := range bodies {
-		evaluate[i] = rawRequest("POST", opt.target, "/api/v1/evaluate", b)
+		evaluate[i] = rawRequest("POST", opt.target, evaluatePath(*query), b)
 	}
 	healthz := [][]byte{rawRequest("GET", opt.target, "/healthz", nil)}
 
@@ -417,3 +419,11 @@ func report(w io.Writer, rows []named) {
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
+
+// evaluatePath is the evaluate endpoint with an optional query string.
+func evaluatePath(query string) string {
+	if query == "" {
+		return "/api/v1/evaluate"
+	}
+	return "/api/v1/evaluate?" + strings.TrimPrefix(query, "?")
+}

@@ -13,6 +13,15 @@ import (
 // middleware, decoding, validation, rules, encoding. Compare with BenchmarkHealthzHandler, and
 // profile with -cpuprofile. cmd/loadtest measures the same over loopback.
 func BenchmarkEvaluateHandler(b *testing.B) {
+	benchmarkEvaluate(b, "/api/v1/evaluate?counterfactuals=false")
+}
+
+// BenchmarkEvaluateHandlerCounterfactuals is the default request: with the counterfactuals.
+func BenchmarkEvaluateHandlerCounterfactuals(b *testing.B) {
+	benchmarkEvaluate(b, "/api/v1/evaluate")
+}
+
+func benchmarkEvaluate(b *testing.B, path string) {
 	e := newAPI(b, server.Config{})
 	var bodies []string
 	for _, s := range scenarios(b) {
@@ -23,7 +32,7 @@ func BenchmarkEvaluateHandler(b *testing.B) {
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		r := httptest.NewRequest("POST", "/api/v1/evaluate", strings.NewReader(bodies[i%len(bodies)]))
+		r := httptest.NewRequest("POST", path, strings.NewReader(bodies[i%len(bodies)]))
 		r.Header.Set("Content-Type", "application/json")
 		w := httptest.NewRecorder()
 		e.handler.ServeHTTP(w, r)
