@@ -49,13 +49,6 @@ type answersWrite struct {
 	ifMatch      string  // the request's If-Match header; "" for none
 }
 
-// applyAnswers merges patch into the assessment's answers (a null value clears an answer),
-// validates them, requiring the required questions of the first requiredSteps steps only, and
-// stores them. On a validation error nothing is saved. a is updated to what was stored.
-func (s *Server) applyAnswers(ctx context.Context, adv *advisor.Advisor, a *store.Assessment, patch map[string]any, requiredSteps int) (*advisor.Recommendation, error) {
-	return s.writeAnswers(ctx, adv, a, answersWrite{patch: patch, requiredSteps: requiredSteps})
-}
-
 // storeAnswers stores valid answers, as the wizard computed them from the assessment a as it
 // read it, as the assessment's answers. What the wizard changed against a is merged into
 // the answers stored now, so a step saved in another tab meanwhile is kept. When the answers
