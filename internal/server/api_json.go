@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	gojson "github.com/goccy/go-json"
 	"io"
 	"mime"
 	"net/http"
@@ -180,7 +181,9 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 func writeJSON(c *gin.Context, status int, v any) error {
 	buf := bufPool.Get().(*bytes.Buffer)
 	defer putBuf(buf)
-	if err := json.NewEncoder(buf).Encode(v); err != nil {
+	// goccy/go-json writes what encoding/json writes, about twice as fast on the large
+	// recommendation; responses are most of the API's serving cost.
+	if err := gojson.NewEncoder(buf).Encode(v); err != nil {
 		return unrepresentable(err)
 	}
 	writeBytes(c, status, mediaJSON, buf.Bytes())
