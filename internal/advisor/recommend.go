@@ -566,3 +566,11 @@ func nonNil(r []Reason) []Reason {
 	}
 	return r
 }
+
+// Summary is the result without what a caller scripting decisions seldom reads: the vendors
+// beyond the finalists and the further reading (the lists are empty, not absent).
+func (rec *Recommendation) Summary() *Recommendation {
+	s := *rec
+	s.AlsoViable, s.FurtherReading = []VendorPick{}, []PathEntry{}
+	return &s
+}

@@ -71,10 +71,17 @@ func (s *Server) apiEvaluate(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	view := c.DefaultQuery("view", "full")
+	if view != "full" && view != "summary" {
+		return badQuery("view", fmt.Sprintf("view: got %q, want full or summary", view))
+	}
 	adv := s.content.Current()
 	rec, err := s.evaluate(adv, req.Answers, advisor.Options{Explain: explain, Counterfactuals: counterfactuals})
 	if err != nil {
 		return suggest(adv.Questionnaire(), req.Answers, err)
+	}
+	if view == "summary" {
+		rec = rec.Summary()
 	}
 	return writeJSON(c, http.StatusOK, rec)
 }

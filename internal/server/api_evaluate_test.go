@@ -112,6 +112,27 @@ func TestEvaluate(t *testing.T) {
 	})
 }
 
+func TestEvaluateSummaryView(t *testing.T) {
+	e := newAPI(t, server.Config{})
+	full := e.call(t, "POST", "/api/v1/evaluate?counterfactuals=false", `{"answers": `+answersJSON(t, "b2b-sso-now")+`}`, "")
+	require.Equal(t, http.StatusOK, full.Code, full.Body)
+	sum := e.call(t, "POST", "/api/v1/evaluate?counterfactuals=false&view=summary", `{"answers": `+answersJSON(t, "b2b-sso-now")+`}`, "")
+	require.Equal(t, http.StatusOK, sum.Code, sum.Body)
+	var f, s map[string]any
+	full.decode(t, &f)
+	sum.decode(t, &s)
+	assert.NotEmpty(t, f["also_viable"])
+	assert.Equal(t, []any{}, s["also_viable"])
+	assert.Equal(t, []any{}, s["further_reading"])
+	assert.Equal(t, f["leader"], s["leader"])
+	assert.Equal(t, f["shortlist"], s["shortlist"])
+	assert.Less(t, len(sum.Body), len(full.Body)*2/3, "the summary is much smaller")
+
+	bad := e.do(t, req{Method: "POST", Path: "/api/v1/evaluate?view=short", Lenient: true, Body: `{"answers": {}}`})
+	assert.Equal(t, http.StatusBadRequest, bad.Code)
+	assert.Contains(t, bad.Body, `view: got \"short\", want full or summary`)
+}
+
 func TestEvaluateRefusesMistakes(t *testing.T) {
 	e := newAPI(t, server.Config{MaxBodyBytes: 4096})
 	for _, tc := range []struct {
