@@ -3,6 +3,7 @@ package advisor_test
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -49,7 +50,7 @@ func TestCompareNamesTheRule(t *testing.T) {
 	require.NoError(t, f.Close())
 	b, err := os.ReadFile(filepath.Join(newDir, "rules", "catalog", "vendors", "fusionauth.yaml"))
 	require.NoError(t, err)
-	b = []byte("id: newauth" + string(b)[len("id: fusionauth"):])
+	b = []byte(strings.Replace(string(b), "\nid: fusionauth\n", "\nid: newauth\n", 1))
 	require.NoError(t, os.WriteFile(filepath.Join(newDir, "rules", "catalog", "vendors", "newauth.yaml"), b, 0o644))
 
 	prev, next := loadDir(t, oldDir), loadDir(t, newDir)

@@ -127,7 +127,7 @@ func TestValidateReportsTypoWithPosition(t *testing.T) {
 	code, _, stderr := run(t, "", "validate", "--content", dir)
 	assert.Equal(t, 1, code)
 	assert.Equal(t, "advisor: content does not load:\n"+
-		"rules/10-shape.yaml:4:11: shape-b2c: unknown name identity_shap\n"+
+		"rules/10-shape.yaml:5:11: shape-b2c: unknown name identity_shap\n"+
 		" |     when: identity_shap == \"b2c\"\n"+
 		" | ..........^\n", stderr)
 }

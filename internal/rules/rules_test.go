@@ -103,7 +103,7 @@ func TestCompileErrors(t *testing.T) {
 
 func TestDuplicateRuleAcrossFiles(t *testing.T) {
 	_, err := compile(t, content(t, map[string]string{"99-test.yaml": "rules:\n  - id: shape-b2c\n    because: again\n    next_steps: [x]\n"}))
-	assert.ErrorContains(t, err, `rules/99-test.yaml:2:9: shape-b2c: rule ID "shape-b2c" is used twice (first at rules/10-shape.yaml:3:9)`)
+	assert.ErrorContains(t, err, `rules/99-test.yaml:2:9: shape-b2c: rule ID "shape-b2c" is used twice (first at rules/10-shape.yaml:4:9)`)
 }
 
 func TestEvaluateRecordsTrace(t *testing.T) {

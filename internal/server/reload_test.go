@@ -115,7 +115,7 @@ func TestLiveReloadUnderLoad(t *testing.T) {
 	p := bad.LastError.Problems[0]
 	assert.Equal(t, "rules/10-shape.yaml", p.File)
 	assert.Equal(t, "shape-b2c", p.Rule)
-	assert.Equal(t, 4, p.Line)
+	assert.Equal(t, 5, p.Line)
 	assert.Equal(t, 11, p.Column)
 	assert.Equal(t, "unknown name identity_shpe", p.Message)
 
