@@ -1,4 +1,4 @@
-// Package cli implements the advisor command: eval, validate, test, serve and keys. Commands
+// Package cli implements the advisor command: eval, validate, test, serve, diff, keys and schema. Commands
 // return errors; Run maps them to exit codes: 0 ok, 1 a failed check, 2 bad usage or input.
 package cli
 
@@ -45,7 +45,7 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })
 	root.PersistentFlags().String("config", "", "config file (YAML, TOML or JSON) with keys named like the flags")
 	root.PersistentFlags().String("content", "", "folder holding questionnaire/ and rules/ (default: the copy built into the binary)")
-	root.AddCommand(evalCmd(), validateCmd(), testCmd(), serveCmd(), diffCmd(), keysCmd())
+	root.AddCommand(evalCmd(), validateCmd(), testCmd(), serveCmd(), diffCmd(), keysCmd(), schemaCmd())
 
 	err := root.Execute()
 	if err == nil {

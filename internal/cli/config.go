@@ -40,6 +40,7 @@ type Config struct {
 	Against     string        `mapstructure:"against"`
 	Name        string        `mapstructure:"name"`
 	Role        string        `mapstructure:"role"`
+	Out         string        `mapstructure:"out"`
 }
 
 // Validate checks values that flags' types cannot, naming the key and what is allowed.

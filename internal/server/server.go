@@ -74,6 +74,7 @@ func New(cfg Config, content *advisor.Holder, st store.Store, log *slog.Logger) 
 	// Metrics say how busy the service is and whether its content reloads: for operators,
 	// so an editor key here, or a listener of their own (MetricsHandler, --metrics-addr).
 	e.GET("/metrics", s.authenticate(s.perIP, true), s.requireEditor, s.metricsPage)
+	e.GET("/schemas/:name", s.handle(s.schemaFile)) // content-file JSON Schemas, for editors' plug-ins: schemas.go
 	s.webRoutes(e)
 	s.apiRoutes(e)
 	s.engine = e
