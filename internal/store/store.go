@@ -167,6 +167,12 @@ type Store interface {
 	ReleaseKey(ctx context.Context, scope, key string) error
 	// PurgeKeys forgets the keys reserved before before and returns how many.
 	PurgeKeys(ctx context.Context, before time.Time) (int64, error)
+	// AddCounts adds each count's N to its analytics counter of the UTC day of day, creating
+	// counters as needed. Several instances may add to the same counters at once.
+	AddCounts(ctx context.Context, day time.Time, counts []Count) error
+	// Counts returns the analytics counters of the UTC days from since to until, both
+	// included, ordered by day, kind, name and detail.
+	Counts(ctx context.Context, since, until time.Time) ([]DayCount, error)
 	// Ping checks that the database is reachable.
 	Ping(ctx context.Context) error
 	// Close releases the database.
