@@ -142,10 +142,32 @@ func TestLighthouse(t *testing.T) {
 	}
 }
 
+// lighthouseAttempts is how often a run that Lighthouse itself could not complete (a
+// runtime error such as NO_NAVSTART, a lost trace on a busy machine) is tried; a low score is
+// never retried.
+const lighthouseAttempts = 3
+
 // runLighthouse runs the Lighthouse CLI against pageURL with Chromium in the given form
 // factor and returns its report. "desktop" is Lighthouse's desktop preset; "mobile" is its
 // default: a phone's screen with simulated slow 4G and a four times slower CPU.
 func runLighthouse(t *testing.T, node, cli, chrome, form, pageURL string, extra ...string) *lighthouseReport {
+	t.Helper()
+	var last string
+	for attempt := 1; attempt <= lighthouseAttempts; attempt++ {
+		r, runtimeErr := runLighthouseOnce(t, node, cli, chrome, form, pageURL, extra...)
+		if runtimeErr == "" {
+			return r
+		}
+		last = runtimeErr
+		t.Logf("Lighthouse could not complete its run on %s (attempt %d of %d): %s", pageURL, attempt, lighthouseAttempts, runtimeErr)
+	}
+	t.Fatalf("Lighthouse could not audit %s in %d attempts: %s", pageURL, lighthouseAttempts, last)
+	return nil
+}
+
+// runLighthouseOnce runs Lighthouse once. A runtime error of Lighthouse's own is returned as
+// text; anything else that goes wrong fails the test.
+func runLighthouseOnce(t *testing.T, node, cli, chrome, form, pageURL string, extra ...string) (*lighthouseReport, string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), lighthouseTimeout)
 	defer cancel()
@@ -167,14 +189,18 @@ func runLighthouse(t *testing.T, node, cli, chrome, form, pageURL string, extra 
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
-	err := cmd.Run()
-	require.NoError(t, err, "lighthouse %s failed after %s:\n%s", pageURL, time.Since(start).Round(time.Millisecond), stderr.String())
+	if err := cmd.Run(); err != nil {
+		if msg := stderr.String(); strings.Contains(msg, "Runtime error encountered") {
+			return nil, strings.TrimSpace(msg)
+		}
+		require.NoError(t, err, "lighthouse %s failed after %s:\n%s", pageURL, time.Since(start).Round(time.Millisecond), stderr.String())
+	}
 	var r lighthouseReport
 	require.NoError(t, json.Unmarshal(stdout.Bytes(), &r), "read Lighthouse's JSON report; stderr:\n%s", stderr.String())
 	if r.RuntimeError != nil && r.RuntimeError.Code != "" {
-		t.Fatalf("Lighthouse could not audit %s: %s %s", pageURL, r.RuntimeError.Code, r.RuntimeError.Message)
+		return nil, r.RuntimeError.Code + " " + r.RuntimeError.Message
 	}
-	return &r
+	return &r, ""
 }
 
 // requireNoIndex checks that the page asks search engines not to index it, in the header
