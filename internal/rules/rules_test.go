@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ciamadvisor/advisor/internal/advisor"
+	"github.com/ciamadvisor/advisor/internal/advisor/advisortest"
 	"github.com/ciamadvisor/advisor/internal/catalog"
 	"github.com/ciamadvisor/advisor/internal/questionnaire"
 	"github.com/ciamadvisor/advisor/internal/rules"
@@ -106,32 +107,68 @@ func TestDuplicateRuleAcrossFiles(t *testing.T) {
 	assert.ErrorContains(t, err, `rules/99-test.yaml:2:9: shape-b2c: rule ID "shape-b2c" is used twice (first at rules/10-shape.yaml:4:9)`)
 }
 
-func TestEvaluateRecordsTrace(t *testing.T) {
-	rs, err := compile(t, rfiles.FS)
+// fixture compiles the engine tests' small content (advisortest.Fixture), so that tests of
+// evaluation semantics do not change when editors change the shipped rules.
+func fixture(t testing.TB) *rules.RuleSet {
+	t.Helper()
+	a, err := advisor.Load(advisortest.Fixture())
 	require.NoError(t, err)
-	out, err := rs.Evaluate(questionnaire.Answers{"identity_shape": "b2b", "identity_is_product": false, "mau_now": 100}, true)
+	return a.Rules
+}
+
+func TestEvaluateRecordsTrace(t *testing.T) {
+	rs := fixture(t)
+	out, err := rs.Evaluate(questionnaire.Answers{"identity_shape": "b2b", "mau_now": 100}, true)
 	require.NoError(t, err)
 	require.Len(t, out.Trace, len(rs.Rules))
+	byRule := map[string]rules.TraceEntry{}
 	for _, e := range out.Trace {
-		if e.Rule == "shape-b2b" {
-			assert.True(t, e.Fired)
-			assert.Equal(t, map[string]any{"identity_shape": "b2b"}, e.Inputs)
-		}
-		if e.Rule == "shape-b2c" {
-			assert.False(t, e.Fired)
-		}
+		byRule[e.Rule] = e
+	}
+	assert.True(t, byRule["shape-business"].Fired)
+	assert.Equal(t, map[string]any{"identity_shape": "b2b"}, byRule["shape-business"].Inputs)
+	assert.Equal(t, `identity_shape != "b2c"`, byRule["shape-business"].When)
+	assert.False(t, byRule["shape-consumer"].Fired)
+	assert.False(t, byRule["hipaa"].Fired)
+}
+
+// TestVendorVerdicts checks the verdicts of vendor tests: one per vendor in catalogue order,
+// only for fired rules, in rule order.
+func TestVendorVerdicts(t *testing.T) {
+	rs := fixture(t)
+	tests := []struct {
+		name    string
+		answers questionnaire.Answers
+		want    map[string][]string // rule → verdicts for alpha, beta
+	}{
+		{"no vendor rule fires", questionnaire.Answers{"identity_shape": "b2c", "mau_now": 1}, map[string][]string{}},
+		{"a hard test: unknown and no", questionnaire.Answers{"identity_shape": "b2c", "mau_now": 1, "constraints": []string{"hipaa"}},
+			map[string][]string{"hipaa": {"unknown", "no"}}},
+		{"soft tests: yes and no", questionnaire.Answers{"identity_shape": "b2c", "mau_now": 1, "must_haves": []string{"mfa", "scim"}},
+			map[string][]string{"must-mfa": {"yes", "yes"}, "must-scim": {"no", "yes"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := rs.Evaluate(tt.answers, false)
+			require.NoError(t, err)
+			got := map[string][]string{}
+			for _, v := range out.Vendors {
+				got[v.Rule.ID] = v.Results
+			}
+			assert.Equal(t, tt.want, got)
+		})
 	}
 }
 
-// Example shows a rule set in use: compile the shipped content, then evaluate answers.
+// Example shows a rule set in use: load content (here the small fixture the engine tests use),
+// validate answers against its questionnaire, then evaluate them.
 func Example() {
-	a, err := advisor.Load(advisor.Embedded())
+	a, err := advisor.Load(advisortest.Fixture())
 	if err != nil {
 		panic(err)
 	}
 	answers, _, err := a.Questionnaire().Validate(map[string]any{
-		"identity_shape": "b2b", "identity_is_product": false, "mau_now": 40000,
-		"enterprise_sso": "now", "largest_customer_seats": 3000,
+		"identity_shape": "b2b", "mau_now": 40000, "constraints": []any{"hipaa"}, "must_haves": []any{"scim"},
 	})
 	if err != nil {
 		panic(err)
@@ -140,14 +177,18 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	for _, r := range out.Fired[:4] {
-		fmt.Println(r.ID)
+	for _, r := range out.Fired {
+		fmt.Println("fired:", r.ID)
+	}
+	for _, v := range out.Vendors { // verdicts per vendor, in catalogue order: alpha, beta
+		fmt.Println(v.Rule.ID, v.Results)
 	}
 	// Output:
-	// shape-b2b
-	// business-needs-organizations
-	// business-avoids-bolted-on-orgs
-	// sso-now
+	// fired: shape-business
+	// fired: hipaa
+	// fired: must-scim
+	// hipaa [unknown no]
+	// must-scim [no yes]
 }
 
 // typicalAnswers are the answers of a typical B2B buyer, as decoded JSON.
