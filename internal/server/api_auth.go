@@ -52,8 +52,9 @@ func (s *Server) authenticate(perIP *limiter, required bool) gin.HandlerFunc {
 		}
 		var he *httpError
 		if errors.As(err, &he) && he.Status == http.StatusUnauthorized {
-			if ok, wait := perIP.allow(clientIP(c)); !ok {
-				c.Header("Retry-After", wait)
+			ok, q := perIP.allow(clientIP(c))
+			q.write(c.Writer.Header())
+			if !ok {
 				err = errRateLimited
 			} else {
 				c.Header("WWW-Authenticate", challenge(he))

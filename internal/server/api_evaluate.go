@@ -112,8 +112,9 @@ func (s *Server) apiEvaluateBatch(c *gin.Context) error {
 			Message: fmt.Sprintf("explain: allowed on batches of at most %d items, got %d; send larger batches without explain=true", maxExplainBatch, len(req.Items))})
 	}
 	// The rate-limit middleware charged the request as one; the other items are charged now.
-	if ok, wait := s.perIP.charge(clientIP(c), len(req.Items)-1, 1); !ok {
-		c.Header("Retry-After", wait)
+	ok, q := s.perIP.charge(clientIP(c), len(req.Items)-1, 1)
+	q.write(c.Writer.Header())
+	if !ok {
 		return errRateLimited
 	}
 	release, err := s.gate.acquire()

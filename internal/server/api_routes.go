@@ -11,7 +11,7 @@ import "github.com/gin-gonic/gin"
 func (s *Server) apiRoutes(e *gin.Engine) {
 	perIP := s.perIP
 	byIP := s.limitBy(perIP, clientIP)
-	byKey := s.limitBy(newLimiter(s.cfg.KeyRateLimit), keyID)
+	byKey := s.limitBy(newLimiter(s.cfg.KeyRateLimit).named("key"), keyID)
 
 	e.GET("/openapi.json", byIP, s.openAPI)
 
@@ -25,6 +25,7 @@ func (s *Server) apiRoutes(e *gin.Engine) {
 	open.GET("/architectures", s.handle(s.apiArchitectures))
 	open.GET("/vendors", s.handle(s.apiVendors))
 	open.GET("/ruleset", s.authenticate(perIP, false), s.handle(s.apiRuleset))
+	v1.GET("/analytics", s.authenticate(perIP, true), s.requireEditor, byKey, s.handle(s.apiAnalytics)) // api_analytics.go
 
 	a := v1.Group("/assessments", s.authenticate(perIP, true), byKey)
 	a.POST("", s.idempotent(keyID), s.handle(s.apiCreateAssessment))
