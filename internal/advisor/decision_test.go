@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -138,4 +139,28 @@ func TestEverythingAsked(t *testing.T) {
 	}
 	assert.Equal(t, 27, asked, "a row for every constraint and must-have")
 	assert.Empty(t, scenario.Invariants(rec))
+}
+
+// TestMarkdownComparisonHasAColumnPerVendor checks the Markdown table when the platform you run
+// today is knocked out: it still has its column, and every row has a cell per column.
+func TestMarkdownComparisonHasAColumnPerVendor(t *testing.T) {
+	a := load(t, false)
+	raw, err := questionnaire.DecodeJSON([]byte(`{"identity_shape":"b2c","identity_is_product":false,"current_platform":"firebase",
+		"mau_now":2000000,"must_haves":["passkeys","social_login"]}`))
+	require.NoError(t, err)
+	rec, err := a.Evaluate(raw, advisor.Options{})
+	require.NoError(t, err)
+	require.NotNil(t, rec.Stay)
+	require.False(t, rec.Stay.Viable)
+	var md strings.Builder
+	require.NoError(t, advisor.Markdown(&md, rec, a.Questionnaire(), ""))
+	table := md.String()[strings.Index(md.String(), "## Comparison"):]
+	table = table[strings.Index(table, "|"):]
+	table = table[:strings.Index(table, "\n\n")]
+	lines := strings.Split(table, "\n")
+	header := strings.Count(lines[0], "|")
+	assert.Contains(t, lines[0], "Firebase Authentication")
+	for _, l := range lines {
+		assert.Equal(t, header, strings.Count(l, "|")-strings.Count(l, "\\|"), l)
+	}
 }

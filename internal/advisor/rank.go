@@ -236,6 +236,7 @@ func pick(out *rules.Outcome, cd *candidate, arch *catalog.Architecture, possibl
 		Fit: fitOf(cd.points, possible), Unconfirmed: cd.unsure, Cost: cd.cost,
 		Why: b[0:0:nWhy], Concerns: b[nWhy : nWhy : nWhy+nConcern], Check: b[nWhy+nConcern : nWhy+nConcern : n]}
 	known, asked := 0, 0
+	var seen uint64 // facts already given a reason for
 	for _, vv := range out.Vendors {
 		e, id := vv.Rule.Vendors, vv.Rule.ID
 		asked++
@@ -244,6 +245,14 @@ func pick(out *rules.Outcome, cd *candidate, arch *catalog.Architecture, possibl
 			known++
 			if e.Hard && secondhand(v, e) {
 				p.Check = addReason(p.Check, "Only a third-party source says so. "+e.Unsure, id)
+			}
+			// Two rules on the same fact (passkeys for consumers, passkeys as a must-have) give
+			// one reason.
+			if e.FactIdx >= 0 {
+				if seen&(1<<e.FactIdx) != 0 {
+					continue
+				}
+				seen |= 1 << e.FactIdx
 			}
 			if e.Pass != "" && withWhy {
 				text := e.Pass

@@ -117,8 +117,12 @@ func (rec *Recommendation) Finalists() []VendorPick {
 	all := slices.Concat(rec.Shortlist, rec.IfYouBuy, rec.AlsoViable)
 	out := make([]VendorPick, 0, len(rec.Comparison.Vendors))
 	for _, id := range rec.Comparison.Vendors {
-		if i := slices.IndexFunc(all, func(p VendorPick) bool { return p.ID == id }); i >= 0 {
+		switch i := slices.IndexFunc(all, func(p VendorPick) bool { return p.ID == id }); {
+		case i >= 0:
 			out = append(out, all[i])
+		case rec.Stay != nil && rec.Stay.ID == id:
+			// The platform you run today, knocked out: a column with no rank.
+			out = append(out, VendorPick{ID: id, Name: rec.Stay.Name, Incumbent: true, Why: []Reason{}, Concerns: rec.Stay.Why, Check: []Reason{}})
 		}
 	}
 	return out
@@ -209,7 +213,9 @@ func Markdown(w io.Writer, rec *Recommendation, q *questionnaire.Questionnaire, 
 		}
 		p("\nEach value links to its source. “Unknown” means nobody has found it documented: confirm it with the vendor.\n")
 		for _, v := range fin {
-			vendorMarkdown(&b, v)
+			if v.Rank > 0 {
+				vendorMarkdown(&b, v)
+			}
 		}
 	}
 	if len(rec.AlsoViable) > 0 {

@@ -188,6 +188,9 @@ func newResultView(adv *advisor.Advisor, id string, rec *advisor.Recommendation)
 		chart = append(chart, chartOption{Name: name, Range: [2]float64{r.Low, r.High}, Series: series})
 	}
 	for _, p := range v.Finalists {
+		if p.Rank == 0 {
+			continue // the platform you run today, knocked out: nothing to price
+		}
 		name, series := p.Name, 0
 		if p.Incumbent {
 			name, series = "Stay on "+p.Name, 1
