@@ -40,6 +40,9 @@ type Recommendation struct {
 	Notices         []questionnaire.Notice `json:"notices"`
 	Trace           []rules.TraceEntry     `json:"trace,omitempty"`
 	Versions        Versions               `json:"versions"`
+	// Fired are the IDs of the rules that fired, in evaluation order: what the service's
+	// analytics count. Not part of the result's JSON, so a stored result does not have them.
+	Fired []string `json:"-"`
 }
 
 // Choice is the chosen architecture or approach with its reasons and the runner-up.
@@ -335,10 +338,13 @@ func (a *Advisor) recommend(answers questionnaire.Answers, notices []questionnai
 	c := a.Catalog()
 	out := d.out
 	rec := &Recommendation{Architecture: d.arch, Approach: d.approach, TieBreak: d.tieBreak,
-		Answers: answers, Notices: notices, Trace: out.Trace, Versions: a.Versions(),
+		Answers: answers, Notices: notices, Trace: out.Trace, Versions: a.Versions(), Fired: make([]string, len(out.Fired)),
 		Counterfactuals: []Counterfactual{}, Eliminated: make([]Elimination, 0, len(d.gone))}
 	if rec.Notices == nil {
 		rec.Notices = []questionnaire.Notice{}
+	}
+	for i, r := range out.Fired {
+		rec.Fired[i] = r.ID
 	}
 	arch := c.Architecture(d.arch.ID)
 

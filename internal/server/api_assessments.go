@@ -230,7 +230,7 @@ func (s *Server) apiPatchAssessment(c *gin.Context) error {
 	}
 	adv := s.content.Current()
 	a := &store.Assessment{Owner: apiKey(c).ID, ID: id}
-	if _, err := s.modifyAnswers(c.Request.Context(), adv, a, answersWrite{patch: req.Answers, label: req.Label, ifMatch: c.GetHeader("If-Match")}); err != nil {
+	if _, err := s.writeAnswers(c.Request.Context(), adv, a, answersWrite{patch: req.Answers, label: req.Label, ifMatch: c.GetHeader("If-Match")}); err != nil {
 		return unrepresentable(err)
 	}
 	c.Header("ETag", etagOf(a))

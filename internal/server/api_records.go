@@ -285,6 +285,7 @@ func (s *Server) apiReevaluate(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	s.countUse(c.Request.Context(), adv, analyticsUse{result: out.Result}) // a recorded result; the answers are as they were
 	out.Revision = a.Revision
 	if prev != nil {
 		ch := advisor.Compare(prev, out.Result)

@@ -89,32 +89,47 @@ func sameJSON(a, b any) bool {
 	return err1 == nil && err2 == nil && string(x) == string(y)
 }
 
-// writeAnswers is the one write path of answers: a new assessment (no CreatedAt) is created,
-// an existing one is changed under the row lock. a is updated to what was stored.
+// writeAnswers is the one write path of answers: a new assessment (no ID yet, or the
+// wizard's draft) is created, an existing one is changed under the row lock. a is updated to
+// what was stored, and what the write did is counted in the analytics.
 func (s *Server) writeAnswers(ctx context.Context, adv *advisor.Advisor, a *store.Assessment, w answersWrite) (*advisor.Recommendation, error) {
-	if a.CreatedAt.IsZero() {
+	rec, use, err := s.saveAnswers(ctx, adv, a, w)
+	if err != nil {
+		return nil, err
+	}
+	s.countUse(ctx, adv, use)
+	return rec, nil
+}
+
+// saveAnswers stores the write and says what it did for the analytics.
+func (s *Server) saveAnswers(ctx context.Context, adv *advisor.Advisor, a *store.Assessment, w answersWrite) (*advisor.Recommendation, analyticsUse, error) {
+	use := analyticsUse{wizard: a.Owner == ""}
+	if a.ID == "" || a.ID == draftID {
 		saved, err := answersOf(a)
 		if err != nil {
-			return nil, err
+			return nil, use, err
 		}
 		if w.label != nil {
 			a.Label = *w.label
 		}
 		rec, _, err := s.merged(adv, a, saved, w)
 		if err != nil {
-			return nil, err
+			return nil, use, err
 		}
-		if a.ID == draftID {
-			a.ID = "" // the store picks the real, unguessable ID
+		a.ID = "" // the store picks the real, unguessable ID
+		if err := s.store.CreateAssessment(ctx, a); err != nil {
+			return nil, use, err
 		}
-		return rec, s.store.CreateAssessment(ctx, a)
+		use.after, use.result = a.Answers, rec
+		return rec, use, nil
 	}
-	return s.modifyAnswers(ctx, adv, a, w)
+	rec, err := s.modifyAnswers(ctx, adv, a, w, &use)
+	return rec, use, err
 }
 
-// modifyAnswers changes the stored assessment (a.Owner, a.ID) under the row lock and updates
-// a to what was stored.
-func (s *Server) modifyAnswers(ctx context.Context, adv *advisor.Advisor, a *store.Assessment, w answersWrite) (*advisor.Recommendation, error) {
+// modifyAnswers changes the stored assessment (a.Owner, a.ID) under the row lock, updates
+// a to what was stored and fills in use.
+func (s *Server) modifyAnswers(ctx context.Context, adv *advisor.Advisor, a *store.Assessment, w answersWrite, use *analyticsUse) (*advisor.Recommendation, error) {
 	var rec *advisor.Recommendation
 	saved, err := s.store.ModifyAssessment(ctx, a.Owner, a.ID, func(cur *store.Assessment) (string, error) {
 		if err := checkIfMatch(w.ifMatch, cur); err != nil {
@@ -124,6 +139,7 @@ func (s *Server) modifyAnswers(ctx context.Context, adv *advisor.Advisor, a *sto
 		if err != nil {
 			return "", err
 		}
+		use.before, use.result = cur.Answers, nil
 		oldLabel := cur.Label
 		if w.label != nil {
 			cur.Label = *w.label
@@ -134,6 +150,7 @@ func (s *Server) modifyAnswers(ctx context.Context, adv *advisor.Advisor, a *sto
 		}
 		switch {
 		case changed:
+			use.result = rec
 			return "answers", nil
 		case cur.Label != oldLabel:
 			return "label", nil
@@ -144,6 +161,7 @@ func (s *Server) modifyAnswers(ctx context.Context, adv *advisor.Advisor, a *sto
 		return nil, err
 	}
 	*a = *saved
+	use.after = a.Answers
 	if rec == nil && len(a.Result) > 0 { // unchanged: the stored result stands
 		if rec, err = decodeResult(a.Result); err != nil {
 			return nil, err
