@@ -3,13 +3,16 @@ package server_test
 import (
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ciamadvisor/advisor/internal/advisor"
 	"github.com/ciamadvisor/advisor/internal/server"
+	"github.com/ciamadvisor/advisor/internal/store/storetest"
 )
 
 // analyticsBody is the part of GET /api/v1/analytics the tests read.
@@ -167,4 +170,40 @@ func TestAnalytics(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestAnalyticsTwoInstancesPostgres: two servers sharing a PostgreSQL database count
+// concurrent saves without losing one.
+func TestAnalyticsTwoInstancesPostgres(t *testing.T) {
+	dsn := storetest.PostgresDSN(t)
+	content, err := advisor.NewHolder(advisor.Embedded())
+	require.NoError(t, err)
+	cfg := server.Config{MaxEvaluations: -1} // no 503 for concurrent evaluations
+	a, b := newAPIWith(t, cfg, content, dsn), newAPIWith(t, cfg, content, dsn)
+	token := a.key(t, "ed", "editor")
+	body := `{"answers":` + answersJSON(t, "b2b-sso-now") + `}`
+	const each = 8
+	var wg sync.WaitGroup
+	codes := make(chan int, 2*each)
+	for range each {
+		for _, e := range []*apiEnv{a, b} {
+			wg.Go(func() {
+				_, res := e.serve(req{Method: "POST", Path: "/api/v1/assessments", Body: body, Token: token})
+				codes <- res.Code
+			})
+		}
+	}
+	wg.Wait()
+	close(codes)
+	for code := range codes {
+		require.Equal(t, http.StatusCreated, code)
+	}
+	res := b.call(t, "GET", "/api/v1/analytics", "", token)
+	require.Equal(t, http.StatusOK, res.Code, res.Body)
+	var got analyticsBody
+	res.decode(t, &got)
+	assert.Equal(t, int64(2*each), got.Results)
+	require.NotEmpty(t, got.Leaders)
+	assert.Equal(t, int64(2*each), got.Leaders[0].Count)
+	assert.Equal(t, int64(2*each), got.Rules[0].Count)
 }
