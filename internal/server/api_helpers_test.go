@@ -151,7 +151,7 @@ var (
 
 func loadSpec() (*openapi3.T, routers.Router, error) {
 	specOnce.Do(func() {
-		for _, media := range []string{"text/markdown", "text/csv", "application/x-ndjson"} {
+		for _, media := range []string{"text/markdown", "text/csv", "application/x-ndjson", "text/html"} {
 			openapi3filter.RegisterBodyDecoder(media, openapi3filter.PlainBodyDecoder)
 		}
 		var raw any

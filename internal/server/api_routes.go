@@ -14,6 +14,9 @@ func (s *Server) apiRoutes(e *gin.Engine) {
 	byKey := s.limitBy(newLimiter(s.cfg.KeyRateLimit).named("key"), keyID)
 
 	e.GET("/openapi.json", byIP, s.openAPI)
+	// The pages that problem+json `type` URIs point at: problems.go.
+	e.GET("/problems", s.handle(s.problems))
+	e.GET("/problems/:name", s.handle(s.problems))
 
 	v1 := e.Group("/api/v1")
 	open := v1.Group("", byIP)

@@ -28,7 +28,7 @@ func TestRoutesMatchOpenAPI(t *testing.T) {
 
 	var routes []string
 	for _, r := range s.engine.Routes() {
-		if strings.HasPrefix(r.Path, "/api/") || r.Path == "/openapi.json" {
+		if strings.HasPrefix(r.Path, "/api/") || strings.HasPrefix(r.Path, "/problems") || r.Path == "/openapi.json" {
 			path := r.Path
 			for _, seg := range strings.Split(r.Path, "/") {
 				if name, ok := strings.CutPrefix(seg, ":"); ok {
