@@ -173,6 +173,14 @@ type Store interface {
 	// Counts returns the analytics counters of the UTC days from since to until, both
 	// included, ordered by day, kind, name and detail.
 	Counts(ctx context.Context, since, until time.Time) ([]DayCount, error)
+	// CreateSession records a web session of the key keyID, whose token hashes to hash (only
+	// the hash is stored), valid until expires; it forgets expired sessions.
+	CreateSession(ctx context.Context, hash []byte, keyID string, expires time.Time) error
+	// SessionKey returns the unrevoked key of the unexpired session whose token hashes to
+	// hash, else ErrNotFound.
+	SessionKey(ctx context.Context, hash []byte) (*Key, error)
+	// DeleteSession ends the session whose token hashes to hash, if there is one.
+	DeleteSession(ctx context.Context, hash []byte) error
 	// Ping checks that the database is reachable.
 	Ping(ctx context.Context) error
 	// Close releases the database.

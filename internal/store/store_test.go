@@ -44,6 +44,7 @@ func runSuite(t *testing.T, newDSN func(t *testing.T) string) {
 	fresh := func(t *testing.T) *sqlStore { return open(t, newDSN(t)) }
 	runRecordsSuite(t, fresh)
 	runAnalyticsSuite(t, open, newDSN)
+	runSessionSuite(t, fresh)
 
 	t.Run("assessment lifecycle", func(t *testing.T) {
 		st, ctx := fresh(t), t.Context()
