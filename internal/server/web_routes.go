@@ -56,6 +56,7 @@ func (s *Server) webRoutes(e *gin.Engine) {
 	e.GET("/a/:id/review", s.handle(w.review))
 	e.GET("/a/:id/result", s.handle(w.result))
 	e.GET("/a/:id/result.md", s.handle(w.resultMarkdown))
+	w.editorRoutes(e, limit) // the editors' workbench: web_editor.go
 	e.GET("/static/:name", s.handle(func(c *gin.Context) error {
 		if !ui.serveAsset(c.Writer, c.Param("name")) {
 			return errNotFound

@@ -24,6 +24,7 @@ func TestRenderFailsCleanly(t *testing.T) {
 		"templates/review.html":    {Data: []byte(`{{define "content"}}{{end}}`)},
 		"templates/result.html":    {Data: []byte(`{{define "content"}}{{end}}`)},
 		"templates/error.html":     {Data: []byte(`{{define "content"}}{{end}}`)},
+		"templates/editor.html":    {Data: []byte(`{{define "content"}}{{end}}`)},
 		"templates/unrelated.html": {Data: []byte(`not parsed`)},
 	}
 	ui, err := newWebUI(files)
