@@ -17,11 +17,9 @@ import (
 const (
 	ruleVendorType  = "rank-vendor-type"
 	ruleNoMigration = "rank-no-migration"
-	ruleTieBreak    = "rank-tie-break"
 	ruleCostOwn     = "cost-self-host-vs-managed"
 	ruleBudget      = "cost-budget-vs-leader"
 	ruleTimeline    = "timeline-vs-playbooks"
-	ruleApproachFit = "rank-approach-fit"
 )
 
 // candidate is a vendor being ranked.
