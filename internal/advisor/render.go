@@ -191,7 +191,11 @@ func Markdown(w io.Writer, rec *Recommendation, q *questionnaire.Questionnaire, 
 	p("- **Architecture:** %s\n- **Approach:** %s\n", rec.Architecture.Title, rec.Approach.Title)
 
 	if len(rec.Comparison.Vendors) > 0 {
-		p("\n## Comparison\n\n")
+		if rec.Approach.ID == "build" {
+			p("\n## Comparison: if you later buy\n\nThe advice is to build; these are the platforms that would fit if that changes.\n\n")
+		} else {
+			p("\n## Comparison\n\n")
+		}
 		fin := rec.Finalists()
 		p("| | %s |\n|---|%s\n", strings.Join(names(fin), " | "), strings.Repeat("---|", len(fin)))
 		for _, row := range rec.Comparison.Rows {
