@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
+	"github.com/ciamadvisor/advisor/internal/questionnaire"
 	"github.com/ciamadvisor/advisor/internal/rules"
 )
 
@@ -132,6 +134,44 @@ func CompareRules(prev, next *Recommendation, prevRules, nextRules *rules.RuleSe
 	d.counterfactuals(prev.Counterfactuals, next.Counterfactuals)
 	c.Items = d.items
 	return c
+}
+
+// DiffAnswers evaluates one set of answers (a JSON object keyed by question ID) under the
+// content prev and the content next and reports what the change of content does to the advice:
+// `advisor diff` and the editors' workbench both compare through it. The results carry the trace
+// and the counterfactuals, so that changes name the rules that fired under one set only.
+//
+// Answers rejected alike by both sets (a scenario about invalid input) are no change: both
+// return values are empty. Answers that evaluate under one set and not the other, or fail
+// differently, give failed, "old: …; new: …". Otherwise change is nil when nothing differs.
+func DiffAnswers(prev, next *Advisor, answers []byte) (change *Change, failed string) {
+	before, errA := evaluateJSON(prev, answers)
+	after, errB := evaluateJSON(next, answers)
+	switch {
+	case errA != nil && errB != nil && errA.Error() == errB.Error():
+		return nil, ""
+	case errA != nil || errB != nil:
+		return nil, fmt.Sprintf("old: %s; new: %s", errText(errA), errText(errB))
+	}
+	if ch := CompareRules(before, after, prev.Rules, next.Rules); !ch.Empty() {
+		return &ch, ""
+	}
+	return nil, ""
+}
+
+func evaluateJSON(a *Advisor, answers []byte) (*Recommendation, error) {
+	raw, err := questionnaire.DecodeJSON(answers)
+	if err != nil {
+		return nil, err
+	}
+	return a.Evaluate(raw, Options{Explain: true, Counterfactuals: true})
+}
+
+func errText(err error) string {
+	if err == nil {
+		return "ok"
+	}
+	return strings.ReplaceAll(err.Error(), "\n", " ")
 }
 
 // ruleChange is a rule whose effect may differ between two results, with the kinds of effect

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -58,20 +57,8 @@ func diffCmd() *cobra.Command {
 			changed := 0
 			for i := range cases {
 				c := &cases[i]
-				// With the trace, so that changes name the rules that fired under one set only.
-				before, errA := Evaluate(prev, c.answers, true)
-				after, errB := Evaluate(next, c.answers, true)
-				switch {
-				case errA != nil && errB != nil && errA.Error() == errB.Error():
-					// Invalid under both sets alike (for example a scenario about invalid input).
-				case errA != nil || errB != nil:
-					c.Error = fmt.Sprintf("old: %v; new: %v", errText(errA), errText(errB))
+				if c.Change, c.Error = advisor.DiffAnswers(prev, next, c.answers); c.Change != nil || c.Error != "" {
 					changed++
-				default:
-					if ch := advisor.CompareRules(before, after, prev.Rules, next.Rules); !ch.Empty() {
-						c.Change = &ch
-						changed++
-					}
 				}
 			}
 			if err := writeDiff(cmd.OutOrStdout(), cfg.Format, cases, changed); err != nil {
@@ -92,24 +79,17 @@ func diffCmd() *cobra.Command {
 // diffCases gathers the scenario answers of both content sets (by name, new first) and, with a
 // database, every stored assessment.
 func diffCases(cmd *cobra.Command, cfg *Config, prev, next *advisor.Advisor) ([]diffCase, error) {
+	list, err := scenario.Union(prev, next)
+	if err != nil {
+		return nil, checkError(err)
+	}
 	var cases []diffCase
-	seen := map[string]bool{}
-	for _, a := range []*advisor.Advisor{next, prev} {
-		list, err := scenario.Load(a.Source.Rules)
+	for _, s := range list {
+		b, err := json.Marshal(s.Answers)
 		if err != nil {
-			return nil, checkError(err)
+			return nil, checkError(fmt.Errorf("%s: %w", s.File, err))
 		}
-		for _, s := range list {
-			if seen[s.Name] {
-				continue
-			}
-			seen[s.Name] = true
-			b, err := json.Marshal(s.Answers)
-			if err != nil {
-				return nil, checkError(fmt.Errorf("%s: %w", s.File, err))
-			}
-			cases = append(cases, diffCase{Kind: "scenario", Name: s.Name, answers: b})
-		}
+		cases = append(cases, diffCase{Kind: "scenario", Name: s.Name, answers: b})
 	}
 	if cfg.Database == "" {
 		return cases, nil
@@ -128,13 +108,6 @@ func diffCases(cmd *cobra.Command, cfg *Config, prev, next *advisor.Advisor) ([]
 		return nil
 	})
 	return cases, err
-}
-
-func errText(err error) string {
-	if err == nil {
-		return "ok"
-	}
-	return strings.ReplaceAll(err.Error(), "\n", " ")
 }
 
 func writeDiff(w io.Writer, format string, cases []diffCase, changed int) error {

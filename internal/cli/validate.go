@@ -2,13 +2,10 @@ package cli
 
 import (
 	"fmt"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/ciamadvisor/advisor/internal/diag"
 	"github.com/ciamadvisor/advisor/internal/scenario"
 )
 
@@ -51,7 +48,7 @@ func validateCmd() *cobra.Command {
 					}
 				} else {
 					fmt.Fprintf(out, "%d warnings: content reviewed more than %d days ago in %s (--verbose lists them)\n",
-						len(stale), cfg.MaxAgeDays, staleFiles(stale))
+						len(stale), cfg.MaxAgeDays, stale.FileSummary(3))
 				}
 			}
 			if cfg.Strict && len(stale) > 0 {
@@ -64,30 +61,4 @@ func validateCmd() *cobra.Command {
 	cmd.Flags().Bool("strict", false, "fail when any content is stale")
 	cmd.Flags().Bool("verbose", false, "list every warning with its file:line:col")
 	return cmd
-}
-
-// staleFiles names the files warnings are in, most warnings first, at most three.
-func staleFiles(l diag.List) string {
-	count := map[string]int{}
-	for _, d := range l {
-		count[d.File]++
-	}
-	files := make([]string, 0, len(count))
-	for f := range count {
-		files = append(files, f)
-	}
-	sort.Slice(files, func(i, j int) bool {
-		if count[files[i]] != count[files[j]] {
-			return count[files[i]] > count[files[j]]
-		}
-		return files[i] < files[j]
-	})
-	parts := make([]string, 0, 3)
-	for _, f := range files[:min(3, len(files))] {
-		parts = append(parts, fmt.Sprintf("%s (%d)", f, count[f]))
-	}
-	if len(files) > 3 {
-		parts = append(parts, fmt.Sprintf("%d more files", len(files)-3))
-	}
-	return strings.Join(parts, ", ")
 }

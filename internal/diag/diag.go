@@ -3,7 +3,10 @@
 package diag
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -120,4 +123,29 @@ func runeWidth(r rune) int {
 		return 2
 	}
 	return 1
+}
+
+// FileSummary names the files the diagnostics are in with how many each holds, most first, at
+// most limit of them and then how many more: "a.yaml (6), b.yaml (5), 3 more files". It is the
+// one-line summary of warnings that `advisor validate` and the editors' workbench print.
+func (l List) FileSummary(limit int) string {
+	count := map[string]int{}
+	for _, d := range l {
+		count[d.File]++
+	}
+	files := slices.Collect(maps.Keys(count))
+	slices.SortFunc(files, func(a, b string) int {
+		if c := cmp.Compare(count[b], count[a]); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	parts := make([]string, 0, limit+1)
+	for _, f := range files[:min(limit, len(files))] {
+		parts = append(parts, fmt.Sprintf("%s (%d)", f, count[f]))
+	}
+	if len(files) > limit {
+		parts = append(parts, fmt.Sprintf("%d more files", len(files)-limit))
+	}
+	return strings.Join(parts, ", ")
 }

@@ -78,12 +78,19 @@ type site struct {
 	URL     string // http://127.0.0.1:port
 	Host    string // 127.0.0.1:port
 	content *advisor.Holder
+	store   store.Store
 }
 
 func startSite(t *testing.T) *site {
 	t.Helper()
 	holder, err := advisor.NewHolder(advisor.Embedded())
 	require.NoError(t, err, "load the embedded questionnaire and rules")
+	return startSiteWith(t, holder)
+}
+
+// startSiteWith serves the content holder holds, such as a copied content folder to edit.
+func startSiteWith(t *testing.T, holder *advisor.Holder) *site {
+	t.Helper()
 	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "e2e.db"))
 	require.NoError(t, err, "open the SQLite store")
 	t.Cleanup(func() { _ = st.Close() })
@@ -93,7 +100,7 @@ func startSite(t *testing.T) *site {
 	t.Cleanup(srv.Close)
 	u, err := url.Parse(srv.URL)
 	require.NoError(t, err)
-	return &site{URL: srv.URL, Host: u.Host, content: holder}
+	return &site{URL: srv.URL, Host: u.Host, content: holder, store: st}
 }
 
 // browser is one tab of a headless Chromium and a record of what its pages did.

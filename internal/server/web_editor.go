@@ -25,6 +25,7 @@ import (
 //	POST /editor/sign-in    key=TOKEN (an editor's API key) → a session cookie, 303 to /editor
 //	POST /editor/sign-out   ends the session, 303 to /editor
 //	POST /editor/preview    scenario=NAME or answers=JSON → the result with its explain trace
+//	GET  /editor/folder     the working folder against the content serving, its checks and coverage
 //
 // The editor signs in with the key once; the browser then holds a random session token in an
 // HttpOnly, SameSite=Strict cookie scoped to /editor, and the database only its hash (store
@@ -65,6 +66,7 @@ type editorInput struct{ Name, Value string }
 // editorRoutes registers the workbench; limit is the per-IP limit of the buyers' POSTs.
 func (w *webApp) editorRoutes(e *gin.Engine, limit gin.HandlerFunc) {
 	e.GET("/editor", w.handle(w.editorHome))
+	e.GET("/editor/folder", limit, w.handle(w.editorFolder)) // web_editor_folder.go
 	e.POST("/editor/sign-in", limit, w.handle(w.editorSignIn))
 	e.POST("/editor/sign-out", limit, w.handle(w.editorSignOut))
 	e.POST("/editor/preview", limit, w.handle(w.editorPreview))

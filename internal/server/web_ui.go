@@ -20,7 +20,7 @@ import (
 
 // webPages are the page templates; each is parsed with layout.html and parts.html into a set
 // of its own, so that every page defines "title" and "content" without clashing.
-var webPages = []string{"landing", "step", "review", "result", "error", "editor"}
+var webPages = []string{"landing", "step", "review", "result", "error", "editor", "editor-folder"}
 
 // webUI is the parsed templates and the static assets with their hashed URLs. It is built once
 // from the embedded files and never changes, so every server shares it.

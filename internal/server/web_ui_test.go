@@ -16,16 +16,17 @@ import (
 // still send a clean 500 page.
 func TestRenderFailsCleanly(t *testing.T) {
 	files := fstest.MapFS{
-		"static/app.css":           {Data: []byte("body{}")},
-		"templates/layout.html":    {Data: []byte(`{{define "layout"}}<p>start</p>{{template "content" .}}{{end}}`)},
-		"templates/parts.html":     {Data: []byte(``)},
-		"templates/landing.html":   {Data: []byte(`{{define "content"}}<link href="{{static "missing.css"}}">{{end}}`)},
-		"templates/step.html":      {Data: []byte(`{{define "content"}}{{end}}`)},
-		"templates/review.html":    {Data: []byte(`{{define "content"}}{{end}}`)},
-		"templates/result.html":    {Data: []byte(`{{define "content"}}{{end}}`)},
-		"templates/error.html":     {Data: []byte(`{{define "content"}}{{end}}`)},
-		"templates/editor.html":    {Data: []byte(`{{define "content"}}{{end}}`)},
-		"templates/unrelated.html": {Data: []byte(`not parsed`)},
+		"static/app.css":               {Data: []byte("body{}")},
+		"templates/layout.html":        {Data: []byte(`{{define "layout"}}<p>start</p>{{template "content" .}}{{end}}`)},
+		"templates/parts.html":         {Data: []byte(``)},
+		"templates/landing.html":       {Data: []byte(`{{define "content"}}<link href="{{static "missing.css"}}">{{end}}`)},
+		"templates/step.html":          {Data: []byte(`{{define "content"}}{{end}}`)},
+		"templates/review.html":        {Data: []byte(`{{define "content"}}{{end}}`)},
+		"templates/result.html":        {Data: []byte(`{{define "content"}}{{end}}`)},
+		"templates/error.html":         {Data: []byte(`{{define "content"}}{{end}}`)},
+		"templates/editor.html":        {Data: []byte(`{{define "content"}}{{end}}`)},
+		"templates/editor-folder.html": {Data: []byte(`{{define "content"}}{{end}}`)},
+		"templates/unrelated.html":     {Data: []byte(`not parsed`)},
 	}
 	ui, err := newWebUI(files)
 	require.NoError(t, err)
