@@ -22,7 +22,7 @@ test: lint vulncheck speclint
 # One line per test group that skipped and what it needs: go test hides skip messages of
 # passing packages unless -v is given. The conditions are the ones the tests themselves check.
 skipped:
-	@[ -n "$$ADVISOR_TEST_POSTGRES" ] || echo "skipped: PostgreSQL tests (internal/store, internal/server); set ADVISOR_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+	@[ -n "$$ADVISOR_TEST_POSTGRES" ] || echo "skipped: PostgreSQL tests (internal/store, internal/server, internal/api); set ADVISOR_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 	@[ -n "$$ADVISOR_TEST_CHROMIUM" ] || command -v chromium >/dev/null || echo "skipped: browser tests (internal/e2e); install chromium (apt-get install chromium) or set ADVISOR_TEST_CHROMIUM"
 	@[ -f web/e2e/node_modules/axe-core/axe.min.js ] || echo "skipped: axe-core and Lighthouse checks (internal/e2e); run cd web/e2e && npm ci"
 
@@ -39,8 +39,8 @@ lint:
 # Redocly CLI's recommended rules and Spectral's oas ruleset, failing on any error.
 speclint:
 	@if [ -x web/e2e/node_modules/.bin/redocly ] && [ -x web/e2e/node_modules/.bin/spectral ]; then \
-	  cd web/e2e && npx --no-install redocly lint --config redocly.yaml ../../internal/server/openapi.json && \
-	  npx --no-install spectral lint --ruleset .spectral.yaml --fail-severity error ../../internal/server/openapi.json; \
+	  cd web/e2e && npx --no-install redocly lint --config redocly.yaml ../../internal/api/openapi.json && \
+	  npx --no-install spectral lint --ruleset .spectral.yaml --fail-severity error ../../internal/api/openapi.json; \
 	else echo "skipped: Redocly and Spectral lint of openapi.json; run cd web/e2e && npm ci"; fi
 
 # govulncheck (pinned in go.mod's tool block), offline against that pinned database: any
@@ -52,7 +52,7 @@ vulncheck:
 	  $(GO) tool govulncheck -db "file://$$db" ./...
 
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./internal/rules/ ./internal/server/ ./internal/store/
+	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./internal/rules/ ./internal/api/ ./internal/pages/ ./internal/store/
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseJSON -fuzztime 60s ./internal/questionnaire/

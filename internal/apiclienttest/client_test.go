@@ -21,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ciamadvisor/advisor/internal/advisor"
+	"github.com/ciamadvisor/advisor/internal/app"
 	"github.com/ciamadvisor/advisor/internal/server"
 	"github.com/ciamadvisor/advisor/internal/store"
 )
@@ -43,7 +44,7 @@ func TestGeneratedClient(t *testing.T) {
 	t.Cleanup(func() { st.Close() })
 	token, hash := store.NewToken()
 	require.NoError(t, st.CreateKey(context.Background(), &store.Key{Name: "consultant", Role: "consultant", Hash: hash}))
-	live := httptest.NewServer(server.New(server.Config{}, content, st, slog.New(slog.DiscardHandler)).Handler())
+	live := httptest.NewServer(app.New(server.Config{}, content, st, slog.New(slog.DiscardHandler)).Handler())
 	t.Cleanup(live.Close)
 
 	tmp := t.TempDir()

@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ciamadvisor/advisor/internal/advisor"
+	"github.com/ciamadvisor/advisor/internal/app"
 	"github.com/ciamadvisor/advisor/internal/scenario"
 	"github.com/ciamadvisor/advisor/internal/server"
 	"github.com/ciamadvisor/advisor/internal/store"
@@ -90,7 +91,7 @@ func serve(ctx context.Context, cfg *Config, stderr interface{ Write([]byte) (in
 	}
 	defer st.Close()
 
-	srv := server.New(server.Config{RateLimit: cfg.RateLimit, KeyRateLimit: cfg.KeyRate, TrustedProxies: cfg.Proxies,
+	srv := app.New(server.Config{RateLimit: cfg.RateLimit, KeyRateLimit: cfg.KeyRate, TrustedProxies: cfg.Proxies,
 		MaxEvaluations: cfg.MaxEvals}, content, st, log)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

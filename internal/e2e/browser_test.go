@@ -25,6 +25,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ciamadvisor/advisor/internal/advisor"
+	"github.com/ciamadvisor/advisor/internal/app"
 	"github.com/ciamadvisor/advisor/internal/server"
 	"github.com/ciamadvisor/advisor/internal/store"
 )
@@ -96,7 +97,7 @@ func startSiteWith(t *testing.T, holder *advisor.Holder) *site {
 	t.Cleanup(func() { _ = st.Close() })
 	// Warnings and errors only: a 500 shows up in the test output with its cause.
 	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	srv := httptest.NewServer(server.New(server.Config{}, holder, st, logger).Handler())
+	srv := httptest.NewServer(app.New(server.Config{}, holder, st, logger).Handler())
 	t.Cleanup(srv.Close)
 	u, err := url.Parse(srv.URL)
 	require.NoError(t, err)

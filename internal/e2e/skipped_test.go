@@ -19,7 +19,7 @@ func TestMakeSaysWhatSkipped(t *testing.T) {
 	cmd.Env = []string{"PATH=" + t.TempDir()} // no chromium, no test variables
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "%s", out)
-	want := "skipped: PostgreSQL tests (internal/store, internal/server); set ADVISOR_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/test?sslmode=disable\n" +
+	want := "skipped: PostgreSQL tests (internal/store, internal/server, internal/api); set ADVISOR_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/test?sslmode=disable\n" +
 		"skipped: browser tests (internal/e2e); install chromium (apt-get install chromium) or set ADVISOR_TEST_CHROMIUM\n"
 	if got := string(out); len(got) > len(want) {
 		assert.Equal(t, want+"skipped: axe-core and Lighthouse checks (internal/e2e); run cd web/e2e && npm ci\n", got)

@@ -27,31 +27,31 @@ import (
 
 // Kinds of analytics counters.
 const (
-	countResult        = "result"
-	countOption        = "option"
-	countRule          = "rule"
-	countArchitecture  = "architecture"
-	countApproach      = "approach"
-	countLeader        = "leader"
-	countStepStarted   = "step_started"
-	countStepCompleted = "step_completed"
+	CountResult        = "result"
+	CountOption        = "option"
+	CountRule          = "rule"
+	CountArchitecture  = "architecture"
+	CountApproach      = "approach"
+	CountLeader        = "leader"
+	CountStepStarted   = "step_started"
+	CountStepCompleted = "step_completed"
 )
 
-// analyticsUse is what one saved write did, as the analytics count it.
-type analyticsUse struct {
+// AnalyticsUse is what one saved write did, as the analytics count it.
+type AnalyticsUse struct {
 	wizard bool            // an anonymous web assessment: its steps feed the funnel
 	before json.RawMessage // the stored answers before the write; nil for a new assessment
 	after  json.RawMessage // the stored answers after it
-	// result is the result the write recorded, nil for none (answers unchanged or incomplete).
-	result *advisor.Recommendation
+	// Result is the Result the write recorded, nil for none (answers unchanged or incomplete).
+	Result *advisor.Recommendation
 }
 
 // countTimeout bounds the counting after a save, which runs even when the client has gone.
 const countTimeout = 5 * time.Second
 
-// countUse adds what a saved write did to the analytics. A failure is logged and does not
+// CountUse adds what a saved write did to the analytics. A failure is logged and does not
 // fail the request: the assessment is saved, and analytics are not worth refusing it for.
-func (s *Server) countUse(ctx context.Context, adv *advisor.Advisor, u analyticsUse) {
+func (s *Server) CountUse(ctx context.Context, adv *advisor.Advisor, u AnalyticsUse) {
 	counts := useCounts(adv.Questionnaire(), u)
 	if len(counts) == 0 {
 		return
@@ -64,35 +64,35 @@ func (s *Server) countUse(ctx context.Context, adv *advisor.Advisor, u analytics
 }
 
 // useCounts are the counters one write adds to.
-func useCounts(q *questionnaire.Questionnaire, u analyticsUse) []store.Count {
+func useCounts(q *questionnaire.Questionnaire, u AnalyticsUse) []store.Count {
 	var out []store.Count
 	add := func(kind, name, detail string) {
 		out = append(out, store.Count{Kind: kind, Name: name, Detail: detail, N: 1})
 	}
-	if r := u.result; r != nil {
-		add(countResult, "", "")
+	if r := u.Result; r != nil {
+		add(CountResult, "", "")
 		for id, v := range r.Answers {
 			for _, o := range optionsOf(q.Question(id), v) {
-				add(countOption, id, o)
+				add(CountOption, id, o)
 			}
 		}
 		for _, id := range r.Fired {
-			add(countRule, id, "")
+			add(CountRule, id, "")
 		}
-		add(countArchitecture, r.Architecture.ID, "")
-		add(countApproach, r.Approach.ID, "")
+		add(CountArchitecture, r.Architecture.ID, "")
+		add(CountApproach, r.Approach.ID, "")
 		if r.Leader != nil {
-			add(countLeader, r.Leader.ID, "")
+			add(CountLeader, r.Leader.ID, "")
 		}
 	}
 	if u.wizard && !sameAnswers(u.before, u.after) {
 		was, now := stepsDone(q, u.before), stepsDone(q, u.after)
 		for i, st := range q.Steps {
 			if now[i].started && !was[i].started {
-				add(countStepStarted, st.ID, "")
+				add(CountStepStarted, st.ID, "")
 			}
 			if now[i].completed && !was[i].completed {
-				add(countStepCompleted, st.ID, "")
+				add(CountStepCompleted, st.ID, "")
 			}
 		}
 	}

@@ -24,8 +24,8 @@ import (
 // questions never undo each other — on one instance or several sharing PostgreSQL. Each write
 // that changes something records a revision.
 
-// answersOf decodes an assessment's stored answers.
-func answersOf(a *store.Assessment) (map[string]any, error) {
+// AnswersOf decodes an assessment's stored answers.
+func AnswersOf(a *store.Assessment) (map[string]any, error) {
 	if len(a.Answers) == 0 {
 		return map[string]any{}, nil
 	}
@@ -36,33 +36,33 @@ func answersOf(a *store.Assessment) (map[string]any, error) {
 	return raw, nil
 }
 
-// answersWrite is one change of an assessment's answers (and label).
-type answersWrite struct {
-	patch map[string]any // merged into the stored answers; a nil value clears one
-	// requiredSteps: the required questions of the first requiredSteps steps must be answered.
-	requiredSteps int
-	// pruneInvalid drops answers that do not count (invalid, hidden, to questions the content
+// AnswersWrite is one change of an assessment's answers (and label).
+type AnswersWrite struct {
+	Patch map[string]any // merged into the stored answers; a nil value clears one
+	// RequiredSteps: the required questions of the first RequiredSteps steps must be answered.
+	RequiredSteps int
+	// PruneInvalid drops answers that do not count (invalid, hidden, to questions the content
 	// no longer has) instead of refusing the write: the wizard's way. Otherwise any problem
 	// refuses the write with a *questionnaire.ValidationError, and hidden answers are kept.
-	pruneInvalid bool
-	label        *string // a new label, or nil to keep it
-	ifMatch      string  // the request's If-Match header; "" for none
+	PruneInvalid bool
+	Label        *string // a new label, or nil to keep it
+	IfMatch      string  // the request's If-Match header; "" for none
 }
 
-// storeAnswers stores valid answers, as the wizard computed them from the assessment a as it
+// StoreAnswers stores valid answers, as the wizard computed them from the assessment a as it
 // read it, as the assessment's answers. What the wizard changed against a is merged into
 // the answers stored now, so a step saved in another tab meanwhile is kept. When the answers
 // are complete it also computes and stores the recommendation, and returns it; otherwise the
 // stored result is cleared and rec is nil (a draft).
-func (s *Server) storeAnswers(ctx context.Context, adv *advisor.Advisor, a *store.Assessment, answers map[string]any) (*advisor.Recommendation, error) {
-	if a.ID == draftID && len(answers) == 0 {
+func (s *Server) StoreAnswers(ctx context.Context, adv *advisor.Advisor, a *store.Assessment, answers map[string]any) (*advisor.Recommendation, error) {
+	if a.ID == DraftID && len(answers) == 0 {
 		return nil, nil // a web assessment is created by its first answer, not before
 	}
-	base, err := answersOf(a)
+	base, err := AnswersOf(a)
 	if err != nil {
 		return nil, err
 	}
-	return s.writeAnswers(ctx, adv, a, answersWrite{patch: changes(base, answers), pruneInvalid: true})
+	return s.WriteAnswers(ctx, adv, a, AnswersWrite{Patch: changes(base, answers), PruneInvalid: true})
 }
 
 // changes is the patch that turns base into next: changed and new answers, and nil for the
@@ -70,7 +70,7 @@ func (s *Server) storeAnswers(ctx context.Context, adv *advisor.Advisor, a *stor
 func changes(base, next map[string]any) map[string]any {
 	patch := map[string]any{}
 	for id, v := range next {
-		if old, ok := base[id]; !ok || !sameJSON(old, v) {
+		if old, ok := base[id]; !ok || !SameJSON(old, v) {
 			patch[id] = v
 		}
 	}
@@ -82,35 +82,35 @@ func changes(base, next map[string]any) map[string]any {
 	return patch
 }
 
-// sameJSON reports whether two answer values encode to the same JSON.
-func sameJSON(a, b any) bool {
+// SameJSON reports whether two answer values encode to the same JSON.
+func SameJSON(a, b any) bool {
 	x, err1 := json.Marshal(a)
 	y, err2 := json.Marshal(b)
 	return err1 == nil && err2 == nil && string(x) == string(y)
 }
 
-// writeAnswers is the one write path of answers: a new assessment (no ID yet, or the
+// WriteAnswers is the one write path of answers: a new assessment (no ID yet, or the
 // wizard's draft) is created, an existing one is changed under the row lock. a is updated to
 // what was stored, and what the write did is counted in the analytics.
-func (s *Server) writeAnswers(ctx context.Context, adv *advisor.Advisor, a *store.Assessment, w answersWrite) (*advisor.Recommendation, error) {
+func (s *Server) WriteAnswers(ctx context.Context, adv *advisor.Advisor, a *store.Assessment, w AnswersWrite) (*advisor.Recommendation, error) {
 	rec, use, err := s.saveAnswers(ctx, adv, a, w)
 	if err != nil {
 		return nil, err
 	}
-	s.countUse(ctx, adv, use)
+	s.CountUse(ctx, adv, use)
 	return rec, nil
 }
 
 // saveAnswers stores the write and says what it did for the analytics.
-func (s *Server) saveAnswers(ctx context.Context, adv *advisor.Advisor, a *store.Assessment, w answersWrite) (*advisor.Recommendation, analyticsUse, error) {
-	use := analyticsUse{wizard: a.Owner == ""}
-	if a.ID == "" || a.ID == draftID {
-		saved, err := answersOf(a)
+func (s *Server) saveAnswers(ctx context.Context, adv *advisor.Advisor, a *store.Assessment, w AnswersWrite) (*advisor.Recommendation, AnalyticsUse, error) {
+	use := AnalyticsUse{wizard: a.Owner == ""}
+	if a.ID == "" || a.ID == DraftID {
+		saved, err := AnswersOf(a)
 		if err != nil {
 			return nil, use, err
 		}
-		if w.label != nil {
-			a.Label = *w.label
+		if w.Label != nil {
+			a.Label = *w.Label
 		}
 		rec, _, err := s.merged(adv, a, saved, w)
 		if err != nil {
@@ -120,7 +120,7 @@ func (s *Server) saveAnswers(ctx context.Context, adv *advisor.Advisor, a *store
 		if err := s.store.CreateAssessment(ctx, a); err != nil {
 			return nil, use, err
 		}
-		use.after, use.result = a.Answers, rec
+		use.after, use.Result = a.Answers, rec
 		return rec, use, nil
 	}
 	rec, err := s.modifyAnswers(ctx, adv, a, w, &use)
@@ -129,20 +129,20 @@ func (s *Server) saveAnswers(ctx context.Context, adv *advisor.Advisor, a *store
 
 // modifyAnswers changes the stored assessment (a.Owner, a.ID) under the row lock, updates
 // a to what was stored and fills in use.
-func (s *Server) modifyAnswers(ctx context.Context, adv *advisor.Advisor, a *store.Assessment, w answersWrite, use *analyticsUse) (*advisor.Recommendation, error) {
+func (s *Server) modifyAnswers(ctx context.Context, adv *advisor.Advisor, a *store.Assessment, w AnswersWrite, use *AnalyticsUse) (*advisor.Recommendation, error) {
 	var rec *advisor.Recommendation
 	saved, err := s.store.ModifyAssessment(ctx, a.Owner, a.ID, func(cur *store.Assessment) (string, error) {
-		if err := checkIfMatch(w.ifMatch, cur); err != nil {
+		if err := CheckIfMatch(w.IfMatch, cur); err != nil {
 			return "", err
 		}
-		stored, err := answersOf(cur)
+		stored, err := AnswersOf(cur)
 		if err != nil {
 			return "", err
 		}
-		use.before, use.result = cur.Answers, nil
+		use.before, use.Result = cur.Answers, nil
 		oldLabel := cur.Label
-		if w.label != nil {
-			cur.Label = *w.label
+		if w.Label != nil {
+			cur.Label = *w.Label
 		}
 		var changed bool
 		if rec, changed, err = s.merged(adv, cur, stored, w); err != nil {
@@ -150,7 +150,7 @@ func (s *Server) modifyAnswers(ctx context.Context, adv *advisor.Advisor, a *sto
 		}
 		switch {
 		case changed:
-			use.result = rec
+			use.Result = rec
 			return "answers", nil
 		case cur.Label != oldLabel:
 			return "label", nil
@@ -163,7 +163,7 @@ func (s *Server) modifyAnswers(ctx context.Context, adv *advisor.Advisor, a *sto
 	*a = *saved
 	use.after = a.Answers
 	if rec == nil && len(a.Result) > 0 { // unchanged: the stored result stands
-		if rec, err = decodeResult(a.Result); err != nil {
+		if rec, err = DecodeResult(a.Result); err != nil {
 			return nil, err
 		}
 	}
@@ -174,18 +174,18 @@ func (s *Server) modifyAnswers(ctx context.Context, adv *advisor.Advisor, a *sto
 // complete, evaluates them, setting a's answers, result, headline and versions. It reports
 // whether the answers changed; the error is a *questionnaire.ValidationError for answers the write
 // refuses.
-func (s *Server) merged(adv *advisor.Advisor, a *store.Assessment, stored map[string]any, w answersWrite) (*advisor.Recommendation, bool, error) {
-	raw := questionnaire.Merge(stored, w.patch)
-	c, err := adv.Questionnaire().Check(raw, w.requiredSteps)
+func (s *Server) merged(adv *advisor.Advisor, a *store.Assessment, stored map[string]any, w AnswersWrite) (*advisor.Recommendation, bool, error) {
+	raw := questionnaire.Merge(stored, w.Patch)
+	c, err := adv.Questionnaire().Check(raw, w.RequiredSteps)
 	if err != nil {
 		return nil, false, err
 	}
 	values := c.Values
 	switch {
-	case w.pruneInvalid:
+	case w.PruneInvalid:
 		values = c.Answers // the valid answers to the questions asked
 	case len(c.Problems) > 0:
-		return nil, false, suggest(adv.Questionnaire(), raw, &questionnaire.ValidationError{Problems: c.Problems})
+		return nil, false, Suggest(adv.Questionnaire(), raw, &questionnaire.ValidationError{Problems: c.Problems})
 	}
 	// The answers in their normal form: a choice ticked twice is stored once.
 	answers, err := json.Marshal(values)
@@ -197,27 +197,27 @@ func (s *Server) merged(adv *advisor.Advisor, a *store.Assessment, stored map[st
 		// change, or a re-evaluation asked for, compute a new result.
 		return nil, false, nil
 	}
-	rec, err := s.evaluate(adv, values, advisor.Options{Counterfactuals: true}) // under the server-wide cap
+	rec, err := s.Evaluate(adv, values, advisor.Options{Counterfactuals: true}) // under the server-wide cap
 	if _, ok := errors.AsType[*questionnaire.ValidationError](err); ok {
 		rec, err = nil, nil // valid so far, not complete yet
 	}
 	if err != nil {
 		return nil, false, err
 	}
-	if err := setResult(a, adv, rec); err != nil {
+	if err := SetResult(a, adv, rec); err != nil {
 		return nil, false, err
 	}
 	a.Answers = answers
 	return rec, true, nil
 }
 
-// setResult stores rec (nil for none) as a's result, with its headline and adv's versions.
-func setResult(a *store.Assessment, adv *advisor.Advisor, rec *advisor.Recommendation) error {
+// SetResult stores rec (nil for none) as a's result, with its headline and adv's versions.
+func SetResult(a *store.Assessment, adv *advisor.Advisor, rec *advisor.Recommendation) error {
 	a.Result, a.Headline = nil, headlineOf(rec)
 	if rec != nil {
 		var err error
 		if a.Result, err = json.Marshal(rec); err != nil {
-			return unrepresentable(err)
+			return Unrepresentable(err)
 		}
 	}
 	v := adv.Versions()
@@ -254,13 +254,13 @@ func sameAnswers(a, b json.RawMessage) bool {
 	return reflect.DeepEqual(x, y)
 }
 
-// versionsOf is the content an assessment's result was computed with.
-func versionsOf(a *store.Assessment) advisor.Versions {
+// VersionsOf is the content an assessment's result was computed with.
+func VersionsOf(a *store.Assessment) advisor.Versions {
 	return advisor.Versions{Questionnaire: a.QuestionnaireVersion, RuleSet: a.RulesetVersion}
 }
 
-// decodeResult decodes a stored result.
-func decodeResult(raw json.RawMessage) (*advisor.Recommendation, error) {
+// DecodeResult decodes a stored result.
+func DecodeResult(raw json.RawMessage) (*advisor.Recommendation, error) {
 	var rec advisor.Recommendation
 	if err := json.Unmarshal(raw, &rec); err != nil {
 		return nil, fmt.Errorf("stored result: %w", err)
@@ -268,56 +268,56 @@ func decodeResult(raw json.RawMessage) (*advisor.Recommendation, error) {
 	return &rec, nil
 }
 
-// recommendation returns the assessment's stored result, or computes it afresh when it was
+// Recommendation returns the assessment's stored result, or computes it afresh when it was
 // computed with other content than the advisor now serving, so a result always matches the
 // versions it states. It never writes: GET requests change nothing. The web pages use it; the
 // API serves stored results as they are, saying when they are stale.
-func (s *Server) recommendation(adv *advisor.Advisor, a *store.Assessment) (*advisor.Recommendation, error) {
-	if len(a.Result) > 0 && versionsOf(a) == adv.Versions() {
-		if rec, err := decodeResult(a.Result); err == nil {
+func (s *Server) Recommendation(adv *advisor.Advisor, a *store.Assessment) (*advisor.Recommendation, error) {
+	if len(a.Result) > 0 && VersionsOf(a) == adv.Versions() {
+		if rec, err := DecodeResult(a.Result); err == nil {
 			return rec, nil
 		}
 	}
-	raw, err := answersOf(a)
+	raw, err := AnswersOf(a)
 	if err != nil {
 		return nil, err
 	}
-	return s.evaluate(adv, raw, advisor.Options{Counterfactuals: true})
+	return s.Evaluate(adv, raw, advisor.Options{Counterfactuals: true})
 }
 
 // Strong entity tags of stored assessments: the revision number, which every write raises.
 
-// etagOf is the entity tag of the assessment as stored.
-func etagOf(a *store.Assessment) string { return `"rev-` + strconv.Itoa(a.Revision) + `"` }
+// ETagOf is the entity tag of the assessment as stored.
+func ETagOf(a *store.Assessment) string { return `"rev-` + strconv.Itoa(a.Revision) + `"` }
 
-// errPrecondition is the 412 for an If-Match that names another revision.
-func errPrecondition(a *store.Assessment) error {
-	return &httpError{Status: http.StatusPreconditionFailed, Type: "/problems/precondition-failed", Title: "Precondition failed",
-		Detail: fmt.Sprintf("The assessment changed since you read it: If-Match does not name its current entity tag, %s. Read it again, reapply your change and send the new ETag.", etagOf(a))}
+// ErrPrecondition is the 412 for an If-Match that names another revision.
+func ErrPrecondition(a *store.Assessment) error {
+	return &Error{Status: http.StatusPreconditionFailed, Type: "/problems/precondition-failed", Title: "Precondition failed",
+		Detail: fmt.Sprintf("The assessment changed since you read it: If-Match does not name its current entity tag, %s. Read it again, reapply your change and send the new ETag.", ETagOf(a))}
 }
 
-// checkIfMatch compares an If-Match header with the assessment's entity tag, strongly: a weak
+// CheckIfMatch compares an If-Match header with the assessment's entity tag, strongly: a weak
 // tag never matches (RFC 9110 §13.1.1). "" (no header) and "*" match any stored assessment.
-func checkIfMatch(header string, a *store.Assessment) error {
+func CheckIfMatch(header string, a *store.Assessment) error {
 	if header == "" {
 		return nil
 	}
-	want := etagOf(a)
+	want := ETagOf(a)
 	for tag := range strings.SplitSeq(header, ",") {
 		if tag = strings.TrimSpace(tag); tag == "*" || tag == want {
 			return nil
 		}
 	}
-	return errPrecondition(a)
+	return ErrPrecondition(a)
 }
 
-// draftID stands in the URL of a web assessment not created yet (/a/new/step/…): it has no
+// DraftID stands in the URL of a web assessment not created yet (/a/new/step/…): it has no
 // answers and no row until its first step is saved with an answer.
-const draftID = "new"
+const DraftID = "new"
 
-// validID reports whether id could be an assessment ID (store.NewID: 26 base32 characters),
+// ValidID reports whether id could be an assessment ID (store.NewID: 26 base32 characters),
 // so that anything else is a 404 without asking the database.
-func validID(id string) bool {
+func ValidID(id string) bool {
 	if len(id) != 26 {
 		return false
 	}

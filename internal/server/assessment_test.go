@@ -27,8 +27,8 @@ func TestWizardSavesMerge(t *testing.T) {
 	adv := content.Current()
 	ctx := t.Context()
 
-	a := &store.Assessment{ID: draftID}
-	_, err = s.storeAnswers(ctx, adv, a, map[string]any{"identity_shape": "b2b"})
+	a := &store.Assessment{ID: DraftID}
+	_, err = s.StoreAnswers(ctx, adv, a, map[string]any{"identity_shape": "b2b"})
 	require.NoError(t, err)
 	base, err := st.GetAssessment(ctx, "", a.ID)
 	require.NoError(t, err)
@@ -46,14 +46,14 @@ func TestWizardSavesMerge(t *testing.T) {
 			for k, v := range step {
 				answers[k] = v
 			}
-			_, err := s.storeAnswers(ctx, adv, &tab, answers)
+			_, err := s.StoreAnswers(ctx, adv, &tab, answers)
 			assert.NoError(t, err)
 		})
 	}
 	wg.Wait()
 	got, err := st.GetAssessment(ctx, "", a.ID)
 	require.NoError(t, err)
-	saved, err := answersOf(got)
+	saved, err := AnswersOf(got)
 	require.NoError(t, err)
 	assert.Len(t, saved, len(steps)+1, "saved: %v", saved)
 	assert.NotEmpty(t, got.Result, "the answers are complete once all steps are in")

@@ -3,6 +3,8 @@ package server
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"html"
 	"net/http"
 	"strings"
 
@@ -12,9 +14,9 @@ import (
 	"github.com/ciamadvisor/advisor/internal/store"
 )
 
-// httpError is an error with the status and the text a user may see. Anything else a handler
+// Error is an error with the status and the text a user may see. Anything else a handler
 // returns is an internal error: logged in full, shown as a plain 500.
-type httpError struct {
+type Error struct {
 	Status int
 	Type   string // problem type URI; about:blank when empty
 	Title  string
@@ -29,18 +31,18 @@ type FieldError struct {
 	Message string `json:"message"`
 }
 
-func (e *httpError) Error() string { return e.Title + ": " + e.Detail }
+func (e *Error) Error() string { return e.Title + ": " + e.Detail }
 
 var (
-	errNotFound    = &httpError{Status: http.StatusNotFound, Title: "Not found", Detail: "There is nothing at this address."}
-	errMethod      = &httpError{Status: http.StatusMethodNotAllowed, Title: "Method not allowed", Detail: "This address does not accept that method."}
-	errCrossOrigin = &httpError{Status: http.StatusForbidden, Title: "Cross-origin request refused", Detail: "State-changing requests must come from this site's own pages."}
-	errRateLimited = &httpError{Status: http.StatusTooManyRequests, Title: "Too many requests", Detail: "Slow down and retry after the time in the Retry-After header."}
+	ErrNotFound    = &Error{Status: http.StatusNotFound, Title: "Not found", Detail: "There is nothing at this address."}
+	errMethod      = &Error{Status: http.StatusMethodNotAllowed, Title: "Method not allowed", Detail: "This address does not accept that method."}
+	errCrossOrigin = &Error{Status: http.StatusForbidden, Title: "Cross-origin request refused", Detail: "State-changing requests must come from this site's own pages."}
+	ErrRateLimited = &Error{Status: http.StatusTooManyRequests, Title: "Too many requests", Detail: "Slow down and retry after the time in the Retry-After header."}
 )
 
-// badRequest is a 400 with a detail naming what was wrong.
-func badRequest(detail string, fields ...FieldError) error {
-	return &httpError{Status: http.StatusBadRequest, Title: "Bad request", Detail: detail, Fields: fields}
+// BadRequest is a 400 with a detail naming what was wrong.
+func BadRequest(detail string, fields ...FieldError) error {
+	return &Error{Status: http.StatusBadRequest, Title: "Bad request", Detail: detail, Fields: fields}
 }
 
 // problem is the application/problem+json body (RFC 9457).
@@ -53,9 +55,9 @@ type problem struct {
 	Errors   []FieldError `json:"errors,omitempty"`
 }
 
-// asHTTPError maps any error to what the user sees.
-func asHTTPError(err error) *httpError {
-	var he *httpError
+// AsError maps any error to what the user sees.
+func AsError(err error) *Error {
+	var he *Error
 	var ve *questionnaire.ValidationError
 	var mb *http.MaxBytesError
 	switch {
@@ -66,34 +68,34 @@ func asHTTPError(err error) *httpError {
 		for i, p := range ve.Problems {
 			fields[i] = FieldError{Field: p.Question, Code: p.Code, Message: p.Message}
 		}
-		return &httpError{Status: http.StatusUnprocessableEntity, Type: "/problems/invalid-answers", Title: "Invalid answers",
+		return &Error{Status: http.StatusUnprocessableEntity, Type: "/problems/invalid-answers", Title: "Invalid answers",
 			Detail: "Some answers do not fit the questionnaire; each problem is listed by question ID.", Fields: fields}
 	case errors.As(err, &mb):
-		return &httpError{Status: http.StatusRequestEntityTooLarge, Title: "Request too large", Detail: "The request body is larger than the server accepts."}
+		return &Error{Status: http.StatusRequestEntityTooLarge, Title: "Request too large", Detail: "The request body is larger than the server accepts."}
 	case errors.Is(err, store.ErrNotFound):
-		return errNotFound
+		return ErrNotFound
 	case errors.Is(err, store.ErrBadCursor):
-		return &httpError{Status: http.StatusBadRequest, Title: "Bad request", Detail: err.Error(), Fields: []FieldError{{Field: "cursor", Code: "invalid", Message: err.Error()}}}
+		return &Error{Status: http.StatusBadRequest, Title: "Bad request", Detail: err.Error(), Fields: []FieldError{{Field: "cursor", Code: "invalid", Message: err.Error()}}}
 	case errors.Is(err, store.ErrConflict):
-		return &httpError{Status: http.StatusConflict, Title: "Conflict", Detail: err.Error()}
+		return &Error{Status: http.StatusConflict, Title: "Conflict", Detail: err.Error()}
 	}
-	return &httpError{Status: http.StatusInternalServerError, Title: "Internal error", Detail: "Something went wrong on our side; it has been logged."}
+	return &Error{Status: http.StatusInternalServerError, Title: "Internal error", Detail: "Something went wrong on our side; it has been logged."}
 }
 
-// handle adapts a handler that returns an error to gin.
-func (s *Server) handle(fn func(*gin.Context) error) gin.HandlerFunc {
+// Handle adapts a handler that returns an error to gin.
+func (s *Server) Handle(fn func(*gin.Context) error) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if err := fn(c); err != nil {
-			s.writeError(c.Writer, c.Request, err)
+			s.WriteError(c.Writer, c.Request, err)
 			c.Abort()
 		}
 	}
 }
 
-// writeError logs err and writes the user-facing form: problem+json for the API, an HTML page
+// WriteError logs err and writes the user-facing form: problem+json for the API, an HTML page
 // for everything else.
-func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	he := asHTTPError(err)
+func (s *Server) WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	he := AsError(err)
 	if he.Status >= 500 && he != errBusy { // shedding load is not a fault, and logging each would add to it
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
@@ -107,7 +109,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	s.errorPage(w, r, he)
 }
 
-func writeProblem(w http.ResponseWriter, r *http.Request, he *httpError) {
+func writeProblem(w http.ResponseWriter, r *http.Request, he *Error) {
 	typ := he.Type
 	if typ == "" {
 		typ = "about:blank"
@@ -121,4 +123,36 @@ func writeProblem(w http.ResponseWriter, r *http.Request, he *httpError) {
 
 func isAPI(r *http.Request) bool {
 	return strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/openapi.json" || r.URL.Path == "/metrics"
+}
+
+// Unrepresentable maps a recommendation JSON cannot hold (a figure overflowed to infinity,
+// from answers such as a growth rate of 1e300 %) to a 422: it comes from the answers, not
+// from a fault of the server.
+func Unrepresentable(err error) error {
+	if _, ok := errors.AsType[*json.UnsupportedValueError](err); ok {
+		return &Error{Status: http.StatusUnprocessableEntity, Type: "/problems/invalid-answers", Title: "Invalid answers",
+			Detail: "Some answers do not fit the questionnaire; each problem is listed by question ID.",
+			Fields: []FieldError{errFiguresTooLarge}}
+	}
+	return err
+}
+
+// errFiguresTooLarge is the problem with answers whose projections overflow.
+var errFiguresTooLarge = FieldError{Field: "answers", Code: "out_of_range",
+	Message: "answers: the user counts and growth given lead to figures too large to compute; give realistic numbers"}
+
+// errorPage writes an HTML error page: the pages' own when they are mounted, else a plain one.
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, he *Error) {
+	if s.page != nil {
+		w.Header().Set("Cache-Control", "no-store")
+		err := s.page(w, he)
+		if err == nil {
+			return
+		}
+		s.log.Error("error page failed", "path", r.URL.Path, "err", err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(he.Status)
+	fmt.Fprintf(w, "<!doctype html><html lang=en><title>%s</title><h1>%s</h1><p>%s</p><p><a href=\"/\">Home</a>",
+		html.EscapeString(he.Title), html.EscapeString(he.Title), html.EscapeString(he.Detail))
 }

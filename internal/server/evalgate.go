@@ -3,7 +3,6 @@ package server
 import (
 	"net/http"
 	"runtime"
-	"strconv"
 	"time"
 
 	"github.com/ciamadvisor/advisor/internal/advisor"
@@ -17,28 +16,15 @@ import (
 //     evaluations in flight (Config.MaxEvaluations); a request that finds no free slot within
 //     Config.EvaluationWait is shed with 503 and Retry-After instead of queueing without end;
 //   - a batch holds one slot while it runs, its items are charged to the caller's rate limit
-//     one by one, explain is refused on batches of more than maxExplainBatch items, and its
-//     response stops growing at maxBatchResponse bytes.
-const maxExplainBatch = 10 // items a batch may have with ?explain=true
-
-// maxBatchResponse is how many bytes of results one batch response may carry (a variable only
-// so that a test can lower it).
-var maxBatchResponse = 4 << 20
-
-// sizeText writes a byte count as MiB or KiB.
-func sizeText(n int) string {
-	if n >= 1<<20 {
-		return strconv.Itoa(n>>20) + " MiB"
-	}
-	return strconv.Itoa(n>>10) + " KiB"
-}
-
+//     one by one, explain is refused on batches of more than a few items, and its response
+//     stops growing at a size limit (internal/api, evaluate.go).
+//
 // errBusy sheds a request when every evaluation slot stays taken.
-var errBusy = &httpError{Status: http.StatusServiceUnavailable, Title: "Busy",
+var errBusy = &Error{Status: http.StatusServiceUnavailable, Title: "Busy",
 	Detail: "The server is evaluating as many requests as it can; retry after the time in the Retry-After header."}
 
-// evalGate is a counting semaphore over evaluations in flight.
-type evalGate struct {
+// EvalGate is a counting semaphore over evaluations in flight.
+type EvalGate struct {
 	slots chan struct{}
 	wait  time.Duration
 }
@@ -47,7 +33,7 @@ type evalGate struct {
 // n < 0), waiting up to wait for a slot. Evaluation is pure CPU work, so more slots than CPUs
 // only make every request, /healthz included, wait for the scheduler: with 4 per CPU a batch
 // flood with rate limits off took /healthz to a 106 ms p99, with one per CPU to 43 ms.
-func newEvalGate(n int, wait time.Duration) *evalGate {
+func newEvalGate(n int, wait time.Duration) *EvalGate {
 	switch {
 	case n < 0:
 		return nil
@@ -57,12 +43,12 @@ func newEvalGate(n int, wait time.Duration) *evalGate {
 	if wait <= 0 {
 		wait = 100 * time.Millisecond
 	}
-	return &evalGate{slots: make(chan struct{}, n), wait: wait}
+	return &EvalGate{slots: make(chan struct{}, n), wait: wait}
 }
 
-// acquire takes a slot, waiting up to the gate's wait, and returns the function that gives it
+// Acquire takes a slot, waiting up to the gate's wait, and returns the function that gives it
 // back; errBusy when none came free.
-func (g *evalGate) acquire() (release func(), err error) {
+func (g *EvalGate) Acquire() (release func(), err error) {
 	if g == nil {
 		return func() {}, nil
 	}
@@ -81,11 +67,11 @@ func (g *evalGate) acquire() (release func(), err error) {
 	}
 }
 
-func (g *evalGate) release() { <-g.slots }
+func (g *EvalGate) release() { <-g.slots }
 
-// evaluate is the one way the server evaluates answers: under the gate.
-func (s *Server) evaluate(adv *advisor.Advisor, raw map[string]any, opt advisor.Options) (*advisor.Recommendation, error) {
-	release, err := s.gate.acquire()
+// Evaluate is the one way the server evaluates answers: under the gate.
+func (s *Server) Evaluate(adv *advisor.Advisor, raw map[string]any, opt advisor.Options) (*advisor.Recommendation, error) {
+	release, err := s.gate.Acquire()
 	if err != nil {
 		return nil, err
 	}

@@ -60,7 +60,7 @@ func (s *Server) recoverPanics() gin.HandlerFunc {
 			if v := recover(); v != nil {
 				s.log.Error("panic", "path", c.Request.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 				if !c.Writer.Written() {
-					s.writeError(c.Writer, c.Request, fmt.Errorf("panic: %v", v))
+					s.WriteError(c.Writer, c.Request, fmt.Errorf("panic: %v", v))
 				}
 				c.Abort()
 			}

@@ -11,9 +11,9 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// limiter is a set of token buckets, one per key (a client IP or an API key ID). Buckets idle
+// Limiter is a set of token buckets, one per key (a client IP or an API key ID). Buckets idle
 // for longer than a few minutes are dropped, so memory stays bounded by recent clients.
-type limiter struct {
+type Limiter struct {
 	policy string // the quota's name in the RateLimit-Policy and RateLimit fields
 	rps    rate.Limit
 	burst  int
@@ -28,38 +28,38 @@ type bucket struct {
 	seen time.Time
 }
 
-// newLimiter allows rps requests per second per key with bursts of twice that (at least 10).
+// NewLimiter allows rps requests per second per key with bursts of twice that (at least 10).
 // A nil limiter (rps 0) allows everything. Its quota is named "ip" until named otherwise:
 // most limiters here are per client IP.
-func newLimiter(rps float64) *limiter {
+func NewLimiter(rps float64) *Limiter {
 	if rps <= 0 {
 		return nil
 	}
-	return &limiter{policy: "ip", rps: rate.Limit(rps), burst: max(10, int(2*rps)), buckets: map[string]*bucket{}, swept: time.Now()}
+	return &Limiter{policy: "ip", rps: rate.Limit(rps), burst: max(10, int(2*rps)), buckets: map[string]*bucket{}, swept: time.Now()}
 }
 
-// named sets the name the limiter's quota goes by in the RateLimit headers.
-func (l *limiter) named(policy string) *limiter {
+// Named sets the name the limiter's quota goes by in the RateLimit headers.
+func (l *Limiter) Named(policy string) *Limiter {
 	if l != nil {
 		l.policy = policy
 	}
 	return l
 }
 
-// quota is what a limiter tells a client about its budget after a request, in the fields of
+// Quota is what a limiter tells a client about its budget after a request, in the fields of
 // the IETF draft draft-ietf-httpapi-ratelimit-headers: the policy (q requests a window of w
 // seconds, the bucket's size and how long it takes to fill), what remains (r) and the seconds
 // until the bucket is full again (t); for a refused request, retry is the seconds to wait,
-// which t then equals. The zero quota (no limiter) writes nothing.
-type quota struct {
+// which t then equals. The zero Quota (no limiter) writes nothing.
+type Quota struct {
 	policy           string
 	limit, window    int
 	remaining, reset int
 	retry            int
 }
 
-// write sets RateLimit-Policy and RateLimit, and Retry-After when the request was refused.
-func (q quota) write(h http.Header) {
+// Write sets RateLimit-Policy and RateLimit, and Retry-After when the request was refused.
+func (q Quota) Write(h http.Header) {
 	if q.policy == "" {
 		return
 	}
@@ -74,18 +74,18 @@ func (q quota) write(h http.Header) {
 // seconds rounds d up to whole seconds.
 func seconds(d time.Duration) int { return int(math.Ceil(d.Seconds())) }
 
-// allow reports whether key may make a request now, and the quota to tell the client (with
+// Allow reports whether key may make a request now, and the quota to tell the client (with
 // the seconds to wait when it may not).
-func (l *limiter) allow(key string) (bool, quota) { return l.charge(key, 1, 0) }
+func (l *Limiter) Allow(key string) (bool, Quota) { return l.Charge(key, 1, 0) }
 
-// charge takes n more tokens for a request that has already paid paid of them, as a batch of
+// Charge takes n more tokens for a request that has already paid paid of them, as a batch of
 // evaluations costs one per item. It needs the tokens to be there now, up to what a full bucket
-// holds (the burst, less what was paid), and takes all n: a charge beyond the burst leaves the
+// holds (the burst, less what was paid), and takes all n: a Charge beyond the burst leaves the
 // bucket in debt, so the caller's next request waits until the whole batch has been paid for at
 // the steady rate.
-func (l *limiter) charge(key string, n, paid int) (bool, quota) {
+func (l *Limiter) Charge(key string, n, paid int) (bool, Quota) {
 	if l == nil {
-		return true, quota{}
+		return true, Quota{}
 	}
 	now := time.Now()
 	l.mu.Lock()
@@ -120,9 +120,9 @@ func (l *limiter) charge(key string, n, paid int) (bool, quota) {
 }
 
 // quota describes b's state at now; retry is the seconds a refused request must wait.
-func (l *limiter) quota(b *bucket, now time.Time, retry int) quota {
+func (l *Limiter) quota(b *bucket, now time.Time, retry int) Quota {
 	tokens := b.lim.TokensAt(now)
-	q := quota{policy: l.policy, limit: l.burst, window: seconds(time.Duration(float64(l.burst) / float64(l.rps) * float64(time.Second))),
+	q := Quota{policy: l.policy, limit: l.burst, window: seconds(time.Duration(float64(l.burst) / float64(l.rps) * float64(time.Second))),
 		remaining: max(0, int(math.Floor(tokens))), retry: retry}
 	if missing := float64(l.burst) - tokens; missing > 0 {
 		q.reset = seconds(time.Duration(missing / float64(l.rps) * float64(time.Second)))
@@ -133,15 +133,15 @@ func (l *limiter) quota(b *bucket, now time.Time, retry int) quota {
 	return q
 }
 
-// limitBy refuses requests over l's rate for the key that keyOf picks, with 429 and Retry-After.
+// LimitBy refuses requests over l's rate for the key that keyOf picks, with 429 and Retry-After.
 // Every response it lets through or refuses carries the RateLimit-Policy and RateLimit fields,
 // so a client can pace itself before it is refused.
-func (s *Server) limitBy(l *limiter, keyOf func(*gin.Context) string) gin.HandlerFunc {
+func (s *Server) LimitBy(l *Limiter, keyOf func(*gin.Context) string) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		ok, q := l.allow(keyOf(c))
-		q.write(c.Writer.Header())
+		ok, q := l.Allow(keyOf(c))
+		q.Write(c.Writer.Header())
 		if !ok {
-			s.writeError(c.Writer, c.Request, errRateLimited)
+			s.WriteError(c.Writer, c.Request, ErrRateLimited)
 			c.Abort()
 			return
 		}
@@ -149,5 +149,5 @@ func (s *Server) limitBy(l *limiter, keyOf func(*gin.Context) string) gin.Handle
 	}
 }
 
-// clientIP keys limits by the client's address.
-func clientIP(c *gin.Context) string { return c.ClientIP() }
+// ClientIP keys limits by the client's address.
+func ClientIP(c *gin.Context) string { return c.ClientIP() }

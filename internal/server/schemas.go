@@ -17,7 +17,7 @@ func (s *Server) schemaFile(c *gin.Context) error {
 	name, ok := strings.CutSuffix(c.Param("name"), ".json")
 	f, found := schema.Lookup(name)
 	if !ok || !found {
-		return errNotFound
+		return ErrNotFound
 	}
 	c.Header("Cache-Control", "public, max-age=3600")
 	// application/json rather than application/schema+json: the compressor gzips it, and

@@ -1,5 +1,8 @@
-// Package server is the HTTP face of the advisor: the buyers' web questionnaire (HTML, works
-// without JavaScript) and the consultants' JSON API under /api/v1, in one gin engine.
+// Package server is what every HTTP route of the advisor shares: the gin engine and its one
+// middleware list, the one error adapter, rate limits, API keys, the evaluation gate, metrics,
+// compression and the one write path for stored assessments. The buyers' pages (internal/pages)
+// and the consultants' JSON API (internal/api) mount their routes on it; internal/app puts the
+// three together.
 //
 // Handlers return errors; one adapter (see errors.go) turns them into a status, a log line
 // and either an HTML error page or an application/problem+json body. Domain packages never
@@ -33,7 +36,7 @@ type Config struct {
 	EvaluationWait time.Duration
 }
 
-// Server serves the web pages and the API.
+// Server is the shared core that the pages and the API mount on.
 type Server struct {
 	cfg     Config
 	content *advisor.Holder
@@ -41,20 +44,28 @@ type Server struct {
 	log     *slog.Logger
 	started time.Time
 	engine  *gin.Engine
-	web     *webUI // parsed templates and hashed static assets
+	page    ErrorPage // renders HTML error pages; a plain page when nil
 	metrics metrics
-	gate    *evalGate // evaluations in flight
-	perIP   *limiter  // the open API's per-IP budget, which batch items are charged to
+	gate    *EvalGate // evaluations in flight
+	perIP   *Limiter  // the open API's per-IP budget, which batch items are charged to
 }
 
-// New builds the server and its routes. The same constructor serves production and tests.
-func New(cfg Config, content *advisor.Holder, st store.Store, log *slog.Logger) *Server {
+// Mount registers one part of the site on the engine: the pages or the API.
+type Mount func(s *Server, e *gin.Engine)
+
+// ErrorPage writes the HTML page for a user-facing error; an error back makes the server fall
+// back to a plain page.
+type ErrorPage func(w http.ResponseWriter, e *Error) error
+
+// New builds the server with its own routes (health, metrics, schemas) and then mounts, in
+// order. internal/app calls it with the pages and the API, for production and tests alike.
+func New(cfg Config, content *advisor.Holder, st store.Store, log *slog.Logger, mounts ...Mount) *Server {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{cfg: cfg, content: content, store: st, log: log, started: time.Now(),
-		gate: newEvalGate(cfg.MaxEvaluations, cfg.EvaluationWait), perIP: newLimiter(cfg.RateLimit)}
+		gate: newEvalGate(cfg.MaxEvaluations, cfg.EvaluationWait), perIP: NewLimiter(cfg.RateLimit)}
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
 	if err := e.SetTrustedProxies(cfg.TrustedProxies); err != nil {
@@ -67,16 +78,17 @@ func New(cfg Config, content *advisor.Holder, st store.Store, log *slog.Logger) 
 		securityHeaders(),
 		limitBody(cfg.MaxBodyBytes),
 	)
-	e.NoRoute(s.handle(func(*gin.Context) error { return errNotFound }))
-	e.NoMethod(s.handle(func(*gin.Context) error { return errMethod }))
+	e.NoRoute(s.Handle(func(*gin.Context) error { return ErrNotFound }))
+	e.NoMethod(s.Handle(func(*gin.Context) error { return errMethod }))
 	e.GET("/healthz", s.healthz)
-	e.GET("/readyz", s.handle(s.readyz))
+	e.GET("/readyz", s.Handle(s.readyz))
 	// Metrics say how busy the service is and whether its content reloads: for operators,
 	// so an editor key here, or a listener of their own (MetricsHandler, --metrics-addr).
-	e.GET("/metrics", s.authenticate(s.perIP, true), s.requireEditor, s.metricsPage)
-	e.GET("/schemas/:name", s.handle(s.schemaFile)) // content-file JSON Schemas, for editors' plug-ins: schemas.go
-	s.webRoutes(e)
-	s.apiRoutes(e)
+	e.GET("/metrics", s.Authenticate(s.perIP, true), s.RequireEditor, s.metricsPage)
+	e.GET("/schemas/:name", s.Handle(s.schemaFile)) // content-file JSON Schemas, for editors' plug-ins: schemas.go
+	for _, m := range mounts {
+		m(s, e)
+	}
 	s.engine = e
 	return s
 }
@@ -88,7 +100,7 @@ func New(cfg Config, content *advisor.Holder, st store.Store, log *slog.Logger) 
 func (s *Server) Handler() http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.writeError(w, r, errCrossOrigin)
+		s.WriteError(w, r, errCrossOrigin)
 	}))
 	h := compress(cop.Handler(s.engine)) // gzip for text bodies above 1 KB: compress.go
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -124,9 +136,33 @@ func (s *Server) healthz(c *gin.Context) {
 func (s *Server) readyz(c *gin.Context) error {
 	if err := s.store.Ping(c.Request.Context()); err != nil {
 		s.log.Error("readiness: store ping failed", "err", err)
-		return &httpError{Status: http.StatusServiceUnavailable, Title: "Not ready", Detail: "The database is not reachable."}
+		return &Error{Status: http.StatusServiceUnavailable, Title: "Not ready", Detail: "The database is not reachable."}
 	}
 	c.Header("Cache-Control", "no-store")
 	c.String(http.StatusOK, "ready\n")
 	return nil
 }
+
+// SetErrorPage makes page the renderer of HTML error pages; a mount calls it.
+func (s *Server) SetErrorPage(page ErrorPage) { s.page = page }
+
+// Config returns the server's settings.
+func (s *Server) Config() Config { return s.cfg }
+
+// Content returns the holder of the current content.
+func (s *Server) Content() *advisor.Holder { return s.content }
+
+// Store returns the persistence the server writes to.
+func (s *Server) Store() store.Store { return s.store }
+
+// Logger returns the server's logger.
+func (s *Server) Logger() *slog.Logger { return s.log }
+
+// PerIP returns the open API's per-IP budget, which batch items and failed keys are charged to.
+func (s *Server) PerIP() *Limiter { return s.perIP }
+
+// Gate returns the semaphore over evaluations in flight.
+func (s *Server) Gate() *EvalGate { return s.gate }
+
+// Routes lists the registered routes.
+func (s *Server) Routes() gin.RoutesInfo { return s.engine.Routes() }
