@@ -51,47 +51,49 @@ func (a *Advisor) comparison(answers questionnaire.Answers, rec *Recommendation)
 	if rec.Stay != nil && !slices.ContainsFunc(vendors, func(v *catalog.Vendor) bool { return v.ID == rec.Stay.ID }) {
 		vendors = append(vendors, c.Vendor(rec.Stay.ID))
 	}
-	cmp := Comparison{Vendors: make([]string, len(vendors)), Rows: []ComparisonRow{}}
+	cmp := Comparison{Vendors: make([]string, len(vendors))}
 	for i, v := range vendors {
 		cmp.Vendors[i] = v.ID
 	}
 	regions, _ := answers["residency_regions"].([]string)
-	cells := make([]Cell, len(vendors)*16) // shared by the rows' cells; more is cut when needed
-	row := func(id, label, fact string, asked bool) ComparisonRow {
-		if len(cells) < len(vendors) {
-			cells = make([]Cell, len(vendors)*16)
-		}
-		r := ComparisonRow{ID: id, Label: label, Fact: fact, Asked: asked, Cells: cells[:len(vendors):len(vendors)]}
-		cells = cells[len(vendors):]
-		fi := catalog.FactIndex(fact)
-		for i, v := range vendors {
-			f := v.FactAt(fi)
-			cell := Cell{Vendor: v.ID, Value: f.Shown(), Plan: f.Plan, Detail: f.Detail, Source: f.Source, Reviewed: f.Reviewed, Secondary: f.Secondary}
-			if fact == "regions" {
-				cell.Value, cell.Detail = regionCell(v, regions)
-			}
-			r.Cells[i] = cell
-		}
-		return r
-	}
+	// The rows: every constraint and must-have chosen that a fact covers, then the core facts
+	// not already shown. Counted first so that the cells of all rows share one array.
+	type rowSpec struct{ id, label, fact string }
+	var asked [16]rowSpec
+	specs := asked[:0]
+	var used uint64 // fact indexes already a row
 	q := a.Questionnaire()
-	used := map[string]bool{}
 	for _, qid := range []string{"constraints", "must_haves"} {
 		chosen, _ := answers[qid].([]string)
 		qn := q.Question(qid)
 		for _, opt := range chosen {
-			fact := factFor(qid + ":" + opt)
-			if fact == "" {
-				continue
+			if fact := factFor(qid + ":" + opt); fact != "" {
+				specs = append(specs, rowSpec{opt, qn.OptionLabel(opt), fact})
+				used |= 1 << catalog.FactIndex(fact)
 			}
-			cmp.Rows = append(cmp.Rows, row(opt, qn.OptionLabel(opt), fact, true))
-			used[fact] = true
 		}
 	}
-	for _, f := range catalog.Facts {
-		if f.Core && !used[f.Key] {
-			cmp.Rows = append(cmp.Rows, row(f.Key, f.Label, f.Key, false))
+	nAsked := len(specs)
+	for i, f := range catalog.Facts {
+		if f.Core && used&(1<<i) == 0 {
+			specs = append(specs, rowSpec{f.Key, f.Label, f.Key})
 		}
+	}
+	cmp.Rows = make([]ComparisonRow, len(specs))
+	cells := make([]Cell, len(specs)*len(vendors))
+	for k, sp := range specs {
+		fi := catalog.FactIndex(sp.fact)
+		r := ComparisonRow{ID: sp.id, Label: sp.label, Fact: sp.fact, Asked: k < nAsked, Cells: cells[:len(vendors):len(vendors)]}
+		cells = cells[len(vendors):]
+		for i, v := range vendors {
+			f := v.FactAt(fi)
+			cell := Cell{Vendor: v.ID, Value: f.Shown(), Plan: f.Plan, Detail: f.Detail, Source: f.Source, Reviewed: f.Reviewed, Secondary: f.Secondary}
+			if sp.fact == "regions" {
+				cell.Value, cell.Detail = regionCell(v, regions)
+			}
+			r.Cells[i] = cell
+		}
+		cmp.Rows[k] = r
 	}
 	return cmp
 }

@@ -200,12 +200,9 @@ func fitsApproach(v *catalog.Vendor, approach string) bool {
 	return true
 }
 
-// pick turns a ranked candidate into what the buyer reads. Reasons for are listed only for
-// finalists (withWhy); the three lists share one exactly sized array cut from buf, since this
-// runs for every vendor on every request.
-func pick(out *rules.Outcome, cd *candidate, arch *catalog.Architecture, possible float64, withWhy bool, buf *[]Reason) VendorPick {
-	v := cd.v
-	var nWhy, nConcern, nCheck int
+// reasonRoom is how many reasons pick may give cd at most: why, concerns and checks. recommend
+// sums it over the ranking to cut every vendor's lists from one exactly sized array.
+func reasonRoom(out *rules.Outcome, cd *candidate, withWhy bool) (nWhy, nConcern, nCheck int) {
 	for _, vv := range out.Vendors {
 		switch vv.Results[cd.idx] {
 		case catalog.Yes:
@@ -224,9 +221,18 @@ func pick(out *rules.Outcome, cd *candidate, arch *catalog.Architecture, possibl
 	if !withWhy {
 		nWhy = 0
 	}
+	return nWhy, nConcern, nCheck
+}
+
+// pick turns a ranked candidate into what the buyer reads. Reasons for are listed only for
+// finalists (withWhy); the three lists are cut from buf, which holds at least reasonRoom's
+// total, since this runs for every vendor on every request.
+func pick(out *rules.Outcome, cd *candidate, arch *catalog.Architecture, possible float64, withWhy bool, buf *[]Reason) VendorPick {
+	v := cd.v
+	nWhy, nConcern, nCheck := reasonRoom(out, cd, withWhy)
 	n := nWhy + nConcern + nCheck
 	if len(*buf) < n {
-		*buf = make([]Reason, max(n, 256))
+		*buf = make([]Reason, n)
 	}
 	b := (*buf)[:n:n]
 	*buf = (*buf)[n:]
@@ -332,9 +338,9 @@ func edges(out *rules.Outcome, a, b *candidate, arch *catalog.Architecture) []st
 			e = append(e, capability(vv.Rule))
 		}
 	}
-	for _, f := range catalog.Facts {
-		if arch.Capabilities[f.Key] > 0 && a.v.Facts[f.Key].Value == catalog.Yes && b.v.Facts[f.Key].Value != catalog.Yes {
-			e = append(e, lowerFirst(f.Label))
+	for _, cp := range arch.CapabilityList {
+		if cp.Points > 0 && a.v.FactAt(cp.Fact).Value == catalog.Yes && b.v.FactAt(cp.Fact).Value != catalog.Yes {
+			e = append(e, lowerFirst(catalog.Facts[cp.Fact].Label))
 		}
 	}
 	if a.costPoints > b.costPoints+0.01 {

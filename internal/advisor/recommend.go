@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/ciamadvisor/advisor/internal/catalog"
@@ -302,29 +301,38 @@ func ids[T any](list []*T, id func(*T) string) []string {
 // choose sums the points each fired rule (and any built-in step) gives and picks the highest;
 // ties go to the ID listed first in the catalogue.
 func choose(fired []*rules.Rule, ids []string, points func(*rules.Rule) map[string]float64, extra []approachPoints, describe func(string) (string, string)) Choice {
-	score := map[string]float64{}
-	why := map[string][]Reason{}
-	for _, r := range fired {
-		for id, p := range points(r) {
-			score[id] += p
-			if p > 0 {
-				why[id] = append(why[id], Reason{Text: r.Because, Rule: r.ID})
+	score := make([]float64, len(ids))
+	why := make([][]Reason, len(ids))
+	add := func(id string, p float64, r Reason, always bool) {
+		if i := slices.Index(ids, id); i >= 0 {
+			score[i] += p
+			if p > 0 || always {
+				why[i] = append(why[i], r)
 			}
 		}
 	}
-	for _, x := range extra {
-		score[x.ID] += x.Points
-		why[x.ID] = append(why[x.ID], x.Reason)
+	for _, r := range fired {
+		for id, p := range points(r) {
+			add(id, p, Reason{Text: r.Because, Rule: r.ID}, false)
+		}
 	}
-	order := append([]string(nil), ids...)
-	sort.SliceStable(order, func(i, j int) bool { return score[order[i]] > score[order[j]] })
-	best := order[0]
-	title, summary := describe(best)
-	ch := Choice{ID: best, Title: title, Summary: summary, Score: score[best], Why: nonNil(why[best])}
-	if len(order) > 1 {
-		ru := order[1]
-		t, _ := describe(ru)
-		ch.RunnerUp = &RunnerUp{ID: ru, Title: t, Score: score[ru], Why: nonNil(why[ru])}
+	for _, x := range extra {
+		add(x.ID, x.Points, x.Reason, true)
+	}
+	best, ru := -1, -1 // the highest and second highest, the first listed among equals
+	for i := range ids {
+		switch {
+		case best < 0 || score[i] > score[best]:
+			best, ru = i, best
+		case ru < 0 || score[i] > score[ru]:
+			ru = i
+		}
+	}
+	title, summary := describe(ids[best])
+	ch := Choice{ID: ids[best], Title: title, Summary: summary, Score: score[best], Why: nonNil(why[best])}
+	if ru >= 0 {
+		t, _ := describe(ids[ru])
+		ch.RunnerUp = &RunnerUp{ID: ids[ru], Title: t, Score: score[ru], Why: nonNil(why[ru])}
 	}
 	return ch
 }
@@ -348,20 +356,25 @@ func (a *Advisor) recommend(answers questionnaire.Answers, notices []questionnai
 	}
 	arch := c.Architecture(d.arch.ID)
 
-	n := c.Ranking.Finalists
-	ranked, rest := make([]VendorPick, 0, n), make([]VendorPick, 0, len(d.ranked))
-	var buf []Reason
+	// The finalists are the first vendors that fit the approach (they rank first). Beyond them
+	// only what to confirm and what is missing is listed (the stay option keeps its reasons):
+	// the comparison shows every finalist's facts.
+	finalists := 0
+	for finalists < min(c.Ranking.Finalists, len(d.ranked)) && d.ranked[finalists].approachable {
+		finalists++
+	}
+	withWhy := func(i int) bool { return i < finalists || d.ranked[i].incumbent }
+	room := 0
 	for i, cd := range d.ranked {
-		// Beyond the finalists only what to confirm and what is missing is listed (the stay
-		// option keeps its reasons): the comparison shows every finalist's facts.
-		finalist := i < n && cd.approachable
-		p := pick(out, cd, arch, d.possible, finalist || cd.incumbent, &buf)
+		w, cn, ck := reasonRoom(out, cd, withWhy(i))
+		room += w + cn + ck
+	}
+	buf := make([]Reason, room)
+	picks := make([]VendorPick, len(d.ranked))
+	for i, cd := range d.ranked {
+		p := &picks[i]
+		*p = pick(out, cd, arch, d.possible, withWhy(i), &buf)
 		p.Rank, p.Approachable = i+1, cd.approachable
-		if finalist {
-			ranked = append(ranked, p)
-		} else {
-			rest = append(rest, p)
-		}
 		if cd.incumbent {
 			cost := cd.cost
 			rec.Stay = &Stay{ID: cd.v.ID, Name: cd.v.Name, Viable: true, Rank: i + 1, Cost: &cost,
@@ -369,7 +382,7 @@ func (a *Advisor) recommend(answers questionnaire.Answers, notices []questionnai
 					p.Concerns...)}
 		}
 	}
-	rec.Shortlist, rec.AlsoViable = nonNilPicks(ranked), nonNilPicks(rest)
+	rec.Shortlist, rec.AlsoViable = picks[:finalists:finalists], picks[finalists:]
 	if lead := d.leader(); lead != nil {
 		rec.Leader = &Leader{ID: lead.v.ID, Name: lead.v.Name, WhyFirst: lead.v.Name + " is the only vendor left."}
 		for _, cd := range d.ranked {
@@ -410,13 +423,6 @@ func (a *Advisor) recommend(answers questionnaire.Answers, notices []questionnai
 	a.checkTimeline(answers, rec)
 	rec.ReadingPath, rec.FurtherReading = a.readingPath(out.Fired)
 	return rec, d, nil
-}
-
-func nonNilPicks(p []VendorPick) []VendorPick {
-	if p == nil {
-		return []VendorPick{}
-	}
-	return p
 }
 
 func warnings(fired []*rules.Rule, approach string) []Warning {
