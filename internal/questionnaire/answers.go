@@ -123,8 +123,8 @@ func (q *Questionnaire) Check(raw map[string]any, steps int) (*Checked, error) {
 		c.Problems = append(c.Problems, Problem{Question: id, Code: "unknown_question",
 			Message: fmt.Sprintf("%s: no such question in questionnaire %q", id, q.ID)})
 	}
-	typed := make(Answers, len(raw))
-	for _, qn := range q.questions {
+	typed := make([]any, len(q.questions)) // by position; nil: no valid answer
+	for i, qn := range q.questions {
 		v, ok := raw[qn.ID]
 		if !ok || v == nil {
 			delete(c.Values, qn.ID)
@@ -135,20 +135,21 @@ func (q *Questionnaire) Check(raw map[string]any, steps int) (*Checked, error) {
 			c.Problems = append(c.Problems, *p)
 			continue
 		}
-		typed[qn.ID] = val
+		typed[i] = val
 		c.Values[qn.ID] = val
 	}
 
 	env := make(map[string]any, len(q.questions)+1)
 	answered := make([]string, 0, len(typed))
 	env[AnsweredVar] = answered
-	for _, qn := range q.questions {
+	for i, qn := range q.questions {
 		visible, err := qn.visible(env)
 		if err != nil {
 			// Conditions are type-checked at load; a runtime failure here is a content bug.
 			return nil, fmt.Errorf("question %s: condition: %w", qn.ID, err)
 		}
-		v, has := typed[qn.ID]
+		v := typed[i]
+		has := v != nil
 		switch {
 		case !visible && has:
 			c.Notices = append(c.Notices, Notice{Question: qn.ID,
