@@ -3,6 +3,7 @@ package rules_test
 import (
 	"fmt"
 	"io/fs"
+	"runtime/debug"
 	"testing"
 	"testing/fstest"
 
@@ -209,18 +210,47 @@ func typical(b *testing.B) (*advisor.Advisor, questionnaire.Answers) {
 	return a, answers
 }
 
+// gcSettings runs a benchmark under the collector's default (GOGC=100) and under the setting
+// `advisor serve` runs with (GOGC=400, internal/cli/serve.go). The live heap is about a
+// megabyte, so at the default every few hundred evaluations pay for a whole collection cycle;
+// compare benchmarks within one setting.
+func gcSettings(b *testing.B, run func(b *testing.B)) {
+	for _, pct := range []int{100, 400} {
+		b.Run(fmt.Sprintf("gogc=%d", pct), func(b *testing.B) {
+			defer debug.SetGCPercent(debug.SetGCPercent(pct))
+			run(b)
+		})
+	}
+}
+
 // BenchmarkEvaluate measures a plain evaluation of a typical answer set, as the API serves it
 // without counterfactuals: validation, derived values, cost projection, every rule and vendor
 // test, ranking, per-vendor cost, the comparison and assembly of the result.
 func BenchmarkEvaluate(b *testing.B) {
 	a, _ := typical(b)
 	raw := typicalAnswers()
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := a.Evaluate(raw, advisor.Options{}); err != nil {
-			b.Fatal(err)
+	gcSettings(b, func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := a.Evaluate(raw, advisor.Options{}); err != nil {
+				b.Fatal(err)
+			}
 		}
-	}
+	})
+}
+
+// BenchmarkRules measures the rule engine alone on validated answers: derived values, the cost
+// projection, every condition and vendor test (static and remembered verdicts included).
+func BenchmarkRules(b *testing.B) {
+	a, answers := typical(b)
+	gcSettings(b, func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := a.Rules.Evaluate(answers, false); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
 
 // BenchmarkCounterfactuals measures an evaluation with its counterfactuals: every other value
@@ -236,16 +266,19 @@ func BenchmarkCounterfactuals(b *testing.B) {
 	}
 }
 
-// BenchmarkBare runs the same compiled programs with no engine around them: the baseline for
-// the engine's overhead.
+// BenchmarkBare runs the same compiled programs with no engine around them: every derived
+// value, every condition, and every fired vendor test for every vendor. The baseline for the
+// engine's overhead.
 func BenchmarkBare(b *testing.B) {
 	a, answers := typical(b)
-	b.ReportAllocs()
-	for b.Loop() {
-		env := a.Questionnaire().Env(answers, 10)
-		env["cost"] = map[string]catalog.YearCost{}
-		rules.RunBare(a.Rules, env)
-	}
+	gcSettings(b, func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			env := a.Questionnaire().Env(answers, 10)
+			env["cost"] = map[string]catalog.YearCost{}
+			rules.RunBare(a.Rules, env)
+		}
+	})
 }
 
 // TestRememberedVerdictsMatchFreshOnes evaluates answer sets whose vendor tests read answers
