@@ -197,7 +197,7 @@ func evaluateItem(adv *advisor.Advisor, i int, raw json.RawMessage, explain bool
 	err = server.Suggest(adv.Questionnaire(), req.Answers, err)
 	var out []byte
 	if err == nil {
-		out, err = json.Marshal(rec)
+		out, err = marshalJSON(rec)
 		err = server.Unrepresentable(err)
 	}
 	if err != nil {

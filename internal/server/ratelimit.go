@@ -137,6 +137,9 @@ func (l *Limiter) quota(b *bucket, now time.Time, retry int) Quota {
 // Every response it lets through or refuses carries the RateLimit-Policy and RateLimit fields,
 // so a client can pace itself before it is refused.
 func (s *Server) LimitBy(l *Limiter, keyOf func(*gin.Context) string) gin.HandlerFunc {
+	if l == nil { // the limit is off: nothing to count and no fields to send
+		return func(c *gin.Context) { c.Next() }
+	}
 	return func(c *gin.Context) {
 		ok, q := l.Allow(keyOf(c))
 		q.Write(c.Writer.Header())
