@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 
+	gojson "github.com/goccy/go-json"
+
 	"github.com/ciamadvisor/advisor/internal/advisor"
 	"github.com/ciamadvisor/advisor/internal/questionnaire"
 	"github.com/ciamadvisor/advisor/internal/store"
@@ -259,10 +261,11 @@ func VersionsOf(a *store.Assessment) advisor.Versions {
 	return advisor.Versions{Questionnaire: a.QuestionnaireVersion, RuleSet: a.RulesetVersion}
 }
 
-// DecodeResult decodes a stored result.
+// DecodeResult decodes a stored result. Every view of a result page decodes one (40–60 KB);
+// goccy/go-json, which the API already encodes with, does it in about a third of the time.
 func DecodeResult(raw json.RawMessage) (*advisor.Recommendation, error) {
 	var rec advisor.Recommendation
-	if err := json.Unmarshal(raw, &rec); err != nil {
+	if err := gojson.Unmarshal(raw, &rec); err != nil {
 		return nil, fmt.Errorf("stored result: %w", err)
 	}
 	return &rec, nil
