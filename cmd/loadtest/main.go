@@ -2,14 +2,19 @@
 // against GET /healthz of the same server as a baseline: the ratio shows what evaluation costs
 // beyond HTTP itself.
 //
-// It keeps N connections open (HTTP/1.1 keep-alive), each sending one request after another,
-// for a fixed time per endpoint; the bodies are the answers of the persona scenarios in
-// rules/tests, in turn. It reports requests per second and the 50th and 99th percentile
-// latency of each endpoint. It is bounded in time and in count, and talks to loopback
-// addresses only:
+// It keeps N connections open per endpoint (HTTP/1.1 keep-alive), each sending one request
+// after another, for a fixed time per endpoint; the bodies are the answers of the persona
+// scenarios in rules/tests, in turn. The measured time is cut into rounds (-rounds) and the
+// endpoints take turns, so that whatever else runs on the machine weighs on all of them alike
+// and their ratio stays fair. It reports requests per second, the 50th and 99th percentile
+// latency and the generator's own CPU time per request of each endpoint, with the server's
+// CPU time per request when given its process ID (-pid), and each evaluate variant's rate
+// against /healthz's with the design target. -query may be repeated to measure several
+// variants in the same run ("" is the default request). It is bounded in time and in count,
+// and talks to loopback addresses only:
 //
-//	advisor serve --rate-limit 0 --addr 127.0.0.1:8080 &
-//	go run ./cmd/loadtest -url http://127.0.0.1:8080 -c 32 -d 10s
+//	advisor serve --rate-limit 0 --max-evaluations 0 --addr 127.0.0.1:8080 &
+//	go run ./cmd/loadtest -url http://127.0.0.1:8080 -c 16 -d 5s -query counterfactuals=false -pid $!
 //
 // The generator competes with the server for the same CPUs; on a small machine the figures
 // are a lower bound of what the server alone could do.
@@ -43,6 +48,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -67,24 +73,29 @@ type options struct {
 	duration time.Duration
 	warmup   time.Duration
 	requests int
+	rounds   int
+	pid      int // the server's, for its CPU time; 0: not measured
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("loadtest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	rawURL := fs.String("url", "http://127.0.0.1:8080", "the advisor to load: an http:// URL on a loopback address")
-	conns := fs.Int("c", 32, fmt.Sprintf("concurrent keep-alive connections (1 to %d)", maxConns))
+	conns := fs.Int("c", 32, fmt.Sprintf("concurrent keep-alive connections, per endpoint (1 to %d)", maxConns))
 	duration := fs.Duration("d", 10*time.Second, fmt.Sprintf("measured time per endpoint (at most %s)", maxDuration))
 	warmup := fs.Duration("warmup", 2*time.Second, "unmeasured time per endpoint before measuring")
 	requests := fs.Int("n", 10_000_000, fmt.Sprintf("stop an endpoint's measurement after this many requests (at most %d)", maxRequests))
-	query := fs.String("query", "", `query string for POST /api/v1/evaluate, such as "counterfactuals=false"`)
+	rounds := fs.Int("rounds", 5, "cut each endpoint's measured time into this many turns, the endpoints alternating (1 to 100)")
+	var queries []string
+	fs.Func("query", `query string for POST /api/v1/evaluate, such as "counterfactuals=false"; repeat it to measure several variants ("" for none)`,
+		func(q string) error { queries = append(queries, strings.TrimPrefix(q, "?")); return nil })
 	var fl flood
 	fs.BoolVar(&fl.on, "batch-flood", false, "flood POST /api/v1/evaluate/batch instead, and report /healthz latency and server RSS")
 	fs.IntVar(&fl.clients, "clients", 32, "-batch-flood: clients, each with its own X-Forwarded-For address (1 to 1024)")
 	fs.Float64Var(&fl.rate, "rate", 0.4, "-batch-flood: batch requests per second per client (more than 0, at most 100)")
 	fs.IntVar(&fl.items, "items", 100, "-batch-flood: items per batch (1 to 100)")
 	fs.BoolVar(&fl.explain, "explain", true, "-batch-flood: ask for the explain trace (?explain=true)")
-	fs.IntVar(&fl.pid, "pid", 0, "-batch-flood: the server's process ID, to sample its RSS from /proc (0: not sampled)")
+	fs.IntVar(&fl.pid, "pid", 0, "the server's process ID, read from /proc: -batch-flood samples its RSS, the throughput run reports its CPU time per request (0: neither)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -99,7 +110,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return fl.run(u, *duration, stdout, stderr)
 	}
-	opt := options{conns: *conns, duration: *duration, warmup: *warmup, requests: *requests}
+	opt := options{conns: *conns, duration: *duration, warmup: *warmup, requests: *requests, rounds: *rounds, pid: fl.pid}
 	var err error
 	if opt.target, err = parseTarget(*rawURL); err == nil {
 		err = opt.check()
@@ -114,33 +125,55 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "loadtest:", err)
 		return 1
 	}
-	evaluate := make([][]byte, len(bodies))
-	for i, b := range bodies {
-		evaluate[i] = rawRequest("POST", opt.target, evaluatePath(*query), b)
+	if len(queries) == 0 {
+		queries = []string{""}
 	}
-	healthz := [][]byte{rawRequest("GET", opt.target, "/healthz", nil)}
+	var eps []*endpoint
+	for _, q := range queries {
+		path := evaluatePath(q)
+		ep := &endpoint{name: "POST " + path, short: strings.TrimPrefix(path, "/api/v1/")}
+		for _, b := range bodies {
+			ep.requests = append(ep.requests, rawRequest("POST", opt.target, path, b))
+		}
+		eps = append(eps, ep)
+	}
+	hz := &endpoint{name: "GET /healthz", requests: [][]byte{rawRequest("GET", opt.target, "/healthz", nil)}}
+	eps = append(eps, hz)
 
-	fmt.Fprintf(stdout, "target %s, %d connections, %s per endpoint after %s warm-up, %d answer sets, GOMAXPROCS %d (shared with the server if on this machine)\n\n",
-		opt.target, opt.conns, opt.duration, opt.warmup, len(bodies), runtime.GOMAXPROCS(0))
-	ev, err := measure(opt, evaluate)
-	if err != nil {
-		fmt.Fprintln(stderr, "loadtest: POST /api/v1/evaluate:", err)
+	fmt.Fprintf(stdout, "target %s, %d connections, %s per endpoint in %d turns after %s warm-up, %d answer sets, GOMAXPROCS %d (shared with the server if on this machine)\n\n",
+		opt.target, opt.conns, opt.duration, opt.rounds, opt.warmup, len(bodies), runtime.GOMAXPROCS(0))
+	if err := measure(opt, eps); err != nil {
+		fmt.Fprintln(stderr, "loadtest:", err)
 		return 1
 	}
-	hz, err := measure(opt, healthz)
-	if err != nil {
-		fmt.Fprintln(stderr, "loadtest: GET /healthz:", err)
-		return 1
+	report(stdout, eps, opt.pid > 0)
+	fmt.Fprintln(stdout)
+	for _, ep := range eps[:len(eps)-1] {
+		ratio := ep.rate() / hz.rate()
+		met := "not met"
+		if ratio >= targetRatio && ep.percentile(99) <= targetP99 {
+			met = "met"
+		}
+		fmt.Fprintf(stdout, "%s / healthz: %.2f of the baseline rate, p99 %s (design target %.1f and p99 ≤ %s: %s)", ep.short, ratio, ms(ep.percentile(99)), targetRatio, ms(targetP99), met)
+		if opt.pid > 0 && hz.perRequest(hz.serverCPU) > 0 {
+			fmt.Fprintf(stdout, "; server CPU per request %.1f× healthz's", float64(ep.perRequest(ep.serverCPU))/float64(hz.perRequest(hz.serverCPU)))
+		}
+		fmt.Fprintln(stdout)
 	}
-	report(stdout, []named{{"POST /api/v1/evaluate", ev}, {"GET /healthz", hz}})
-	if hz.rate() > 0 {
-		fmt.Fprintf(stdout, "\nevaluate / healthz: %.2f of the baseline rate\n", ev.rate()/hz.rate())
-	}
-	if ev.failed > 0 || hz.failed > 0 {
-		return 1
+	for _, ep := range eps {
+		if ep.failed > 0 {
+			return 1
+		}
 	}
 	return 0
 }
+
+// The HTTP target of design.md §6: POST /api/v1/evaluate at 0.4 of /healthz's rate or more, in
+// the same run on the same cores, with a p99 of 5 ms or less.
+const (
+	targetRatio = 0.4
+	targetP99   = 5 * time.Millisecond
+)
 
 func (o options) check() error {
 	switch {
@@ -152,6 +185,8 @@ func (o options) check() error {
 		return fmt.Errorf("-warmup %s: want 0 to %s", o.warmup, maxDuration)
 	case o.requests < 1 || o.requests > maxRequests:
 		return fmt.Errorf("-n %d: want 1 to %d requests", o.requests, maxRequests)
+	case o.rounds < 1 || o.rounds > 100:
+		return fmt.Errorf("-rounds %d: want 1 to 100", o.rounds)
 	}
 	return nil
 }
@@ -223,7 +258,9 @@ type result struct {
 	latencies []time.Duration // sorted
 	failed    int             // connection errors and non-200 answers
 	firstErr  string
-	bytes     int64 // response body bytes
+	bytes     int64         // response body bytes
+	clientCPU time.Duration // this process's CPU time while measuring
+	serverCPU time.Duration // the server's (-pid), while measuring
 }
 
 func (r result) rate() float64 { return float64(len(r.latencies)) / r.elapsed.Seconds() }
@@ -236,31 +273,85 @@ func (r result) percentile(p float64) time.Duration {
 	return r.latencies[i]
 }
 
-// measure loads the target with requests, in turn, on opt.conns connections: opt.warmup
-// unmeasured, then opt.duration (or opt.requests requests) measured.
-func measure(opt options, requests [][]byte) (result, error) {
+// perRequest divides a CPU time by the requests answered.
+func (r result) perRequest(cpu time.Duration) time.Duration {
+	if len(r.latencies) == 0 {
+		return 0
+	}
+	return cpu / time.Duration(len(r.latencies))
+}
+
+// endpoint is one kind of request under load, with its connections, kept open across turns.
+type endpoint struct {
+	name     string
+	short    string   // for the ratio lines
+	requests [][]byte // sent in turn
+	conns    []*conn
+	result
+}
+
+// measure loads the endpoints in turn, opt.rounds times each, on opt.conns connections per
+// endpoint: opt.warmup unmeasured on an endpoint's first turn, then its share of opt.duration
+// (or of opt.requests requests) measured. Taking turns in short slices, rather than measuring
+// one endpoint after the other, keeps a burst of other work on the machine from landing on
+// one endpoint only.
+func measure(opt options, eps []*endpoint) error {
+	for _, ep := range eps {
+		ep.conns = make([]*conn, opt.conns)
+		for i := range ep.conns {
+			ep.conns[i] = newConn(opt.target.Host)
+			ep.conns[i].next = i
+		}
+	}
+	defer func() {
+		for _, ep := range eps {
+			for _, c := range ep.conns {
+				c.close()
+			}
+		}
+	}()
+	slice := opt.duration / time.Duration(opt.rounds)
+	limit := (opt.requests + opt.rounds - 1) / opt.rounds
+	for r := range opt.rounds {
+		for _, ep := range eps {
+			warmup := opt.warmup
+			if r > 0 {
+				warmup = 0
+			}
+			ep.turn(opt.pid, warmup, slice, limit)
+		}
+	}
+	for _, ep := range eps {
+		slices.Sort(ep.latencies)
+		if len(ep.latencies) == 0 {
+			return fmt.Errorf("%s: no request succeeded: %s", ep.name, ep.firstErr)
+		}
+	}
+	return nil
+}
+
+// turn loads the endpoint for warmup unmeasured, then for d or limit requests measured.
+func (ep *endpoint) turn(pid int, warmup, d time.Duration, limit int) {
 	var (
-		wg      sync.WaitGroup
-		mu      sync.Mutex
-		out     result
-		count   atomic.Int64
-		measure atomic.Bool
-		stop    atomic.Bool
+		wg        sync.WaitGroup
+		mu        sync.Mutex
+		count     atomic.Int64
+		measuring atomic.Bool
+		stop      atomic.Bool
 	)
-	perConn := min(opt.requests/opt.conns+1, 1<<20)
-	for c := range opt.conns {
+	for _, cn := range ep.conns {
 		wg.Go(func() {
-			lat := make([]time.Duration, 0, perConn)
+			lat := make([]time.Duration, 0, 1024)
 			var failed int
 			var firstErr string
 			var n int64
-			conn := newConn(opt.target.Host)
-			defer conn.close()
-			for i := c; !stop.Load(); i++ {
+			for !stop.Load() {
+				req := ep.requests[cn.next%len(ep.requests)]
+				cn.next++
 				start := time.Now()
-				size, err := conn.do(requests[i%len(requests)])
+				size, err := cn.do(req)
 				d := time.Since(start)
-				if !measure.Load() {
+				if !measuring.Load() {
 					continue
 				}
 				if err != nil {
@@ -272,24 +363,25 @@ func measure(opt options, requests [][]byte) (result, error) {
 				}
 				n += size
 				lat = append(lat, d)
-				if count.Add(1) >= int64(opt.requests) {
+				if count.Add(1) >= int64(limit) {
 					stop.Store(true)
 				}
 			}
 			mu.Lock()
-			out.latencies = append(out.latencies, lat...)
-			out.failed += failed
-			out.bytes += n
-			if out.firstErr == "" {
-				out.firstErr = firstErr
+			ep.latencies = append(ep.latencies, lat...)
+			ep.failed += failed
+			ep.bytes += n
+			if ep.firstErr == "" {
+				ep.firstErr = firstErr
 			}
 			mu.Unlock()
 		})
 	}
-	time.Sleep(opt.warmup)
-	measure.Store(true)
+	time.Sleep(warmup)
+	client, server := cpuSelf(), cpuOf(pid)
+	measuring.Store(true)
 	start := time.Now()
-	deadline := time.NewTimer(opt.duration)
+	deadline := time.NewTimer(d)
 	tick := time.NewTicker(10 * time.Millisecond)
 	for !stop.Load() {
 		select {
@@ -298,14 +390,49 @@ func measure(opt options, requests [][]byte) (result, error) {
 		case <-tick.C:
 		}
 	}
-	out.elapsed = time.Since(start)
+	// The requests still in flight finish unmeasured, as many as were in flight at the start.
+	ep.elapsed += time.Since(start)
+	ep.clientCPU += cpuSelf() - client
+	ep.serverCPU += cpuOf(pid) - server
 	tick.Stop()
+	deadline.Stop()
 	wg.Wait()
-	slices.Sort(out.latencies)
-	if len(out.latencies) == 0 {
-		return out, fmt.Errorf("no request succeeded: %s", out.firstErr)
+}
+
+// cpuSelf is the CPU time this process has used, user and system.
+func cpuSelf() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
 	}
-	return out, nil
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// cpuOf is the CPU time process pid has used, user and system, from /proc/PID/stat (in clock
+// ticks of 10 ms, the USER_HZ of every Linux port Go runs on); 0 when pid is 0 or unreadable.
+func cpuOf(pid int) time.Duration {
+	if pid <= 0 {
+		return 0
+	}
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0
+	}
+	// The command name, field 2, is in parentheses and may hold spaces: count from after it.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64) // field 14
+	stime, err2 := strconv.ParseInt(f[12], 10, 64) // field 15
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	return time.Duration(utime+stime) * 10 * time.Millisecond
 }
 
 // conn is one kept-alive connection; it redials after an error.
@@ -313,6 +440,7 @@ type conn struct {
 	addr string
 	c    net.Conn
 	r    *bufio.Reader
+	next int // the index of the next request body to send
 }
 
 func newConn(addr string) *conn { return &conn{addr: addr} }
@@ -394,29 +522,34 @@ func (c *conn) close() {
 	}
 }
 
-type named struct {
-	name string
-	result
-}
-
-func report(w io.Writer, rows []named) {
+func report(w io.Writer, eps []*endpoint, server bool) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "endpoint\trequests\treq/s\tp50\tp99\tmax\tavg body\tfailed\t")
-	for _, r := range rows {
+	head := "endpoint\trequests\treq/s\tp50\tp99\tmax\tavg body\tfailed\tloadtest CPU/req\t"
+	if server {
+		head += "server CPU/req\t"
+	}
+	fmt.Fprintln(tw, head)
+	for _, r := range eps {
 		avg := int64(0)
 		if len(r.latencies) > 0 {
 			avg = r.bytes / int64(len(r.latencies))
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%s\t%s\t%s\t%d B\t%d\t\n", r.name, len(r.latencies), r.rate(),
-			ms(r.percentile(50)), ms(r.percentile(99)), ms(r.latencies[len(r.latencies)-1]), avg, r.failed)
+		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%s\t%s\t%s\t%d B\t%d\t%s\t", r.name, len(r.latencies), r.rate(),
+			ms(r.percentile(50)), ms(r.percentile(99)), ms(r.latencies[len(r.latencies)-1]), avg, r.failed, us(r.perRequest(r.clientCPU)))
+		if server {
+			fmt.Fprintf(tw, "%s\t", us(r.perRequest(r.serverCPU)))
+		}
+		fmt.Fprintln(tw)
 	}
 	tw.Flush()
-	for _, r := range rows {
+	for _, r := range eps {
 		if r.failed > 0 {
 			fmt.Fprintf(w, "%s: first failure: %s\n", r.name, r.firstErr)
 		}
 	}
 }
+
+func us(d time.Duration) string { return fmt.Sprintf("%d µs", d.Microseconds()) }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
 

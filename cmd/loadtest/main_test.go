@@ -6,7 +6,10 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -69,6 +72,35 @@ func TestRun(t *testing.T) {
 	assert.GreaterOrEqual(t, checked, 50)
 }
 
+// Several -query variants are measured in the same run, taking turns with /healthz, each with
+// its own row and ratio line.
+func TestRunQueries(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[string]int{}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen[r.Method+" "+r.URL.RequestURI()]++
+		mu.Unlock()
+		_, _ = w.Write([]byte("{}"))
+	}))
+	defer ts.Close()
+
+	var out, errOut strings.Builder
+	code := run([]string{"-url", ts.URL, "-c", "2", "-d", "300ms", "-warmup", "0s", "-rounds", "3",
+		"-query", "counterfactuals=false", "-query", "", "-pid", strconv.Itoa(os.Getpid())}, &out, &errOut)
+	require.Equal(t, 0, code, errOut.String())
+	assert.Contains(t, out.String(), "300ms per endpoint in 3 turns")
+	assert.Regexp(t, `POST /api/v1/evaluate\?counterfactuals=false +\d+ +\d+ .* +2 B +0 +\d+ µs +\d+ µs`, out.String())
+	assert.Regexp(t, `POST /api/v1/evaluate +\d+ +\d+ .* +2 B +0 +\d+ µs +\d+ µs`, out.String())
+	assert.Regexp(t, `evaluate\?counterfactuals=false / healthz: [\d.]+ of the baseline rate, p99 [\d.]+ ms \(design target 0.4 and p99 ≤ 5.00 ms: (not )?met\); server CPU per request`, out.String())
+	assert.Regexp(t, `evaluate / healthz: [\d.]+ of the baseline rate`, out.String())
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Positive(t, seen["POST /api/v1/evaluate?counterfactuals=false"])
+	assert.Positive(t, seen["POST /api/v1/evaluate"])
+	assert.Positive(t, seen["GET /healthz"])
+}
+
 func TestRunRefuses(t *testing.T) {
 	for _, tc := range []struct {
 		args []string
@@ -78,6 +110,7 @@ func TestRunRefuses(t *testing.T) {
 		{[]string{"-c", "0"}, "loadtest: -c 0: want 1 to 1024 connections"},
 		{[]string{"-d", "1h"}, "loadtest: -d 1h0m0s: want more than 0 and at most 5m0s"},
 		{[]string{"-n", "0"}, "loadtest: -n 0: want 1 to 50000000 requests"},
+		{[]string{"-rounds", "0"}, "loadtest: -rounds 0: want 1 to 100"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			var out, errOut strings.Builder
