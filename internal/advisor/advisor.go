@@ -115,6 +115,10 @@ func (a *Advisor) Versions() Versions {
 type Options struct {
 	Explain         bool // the trace of every rule: fired or not, and the values it read
 	Counterfactuals bool // the single-answer changes that would change the advice (a few ms)
+	// Summary leaves out what a caller scripting decisions seldom reads, and does not compute
+	// it: the vendors beyond the finalists (also_viable) and the further reading. The lists are
+	// empty, not absent.
+	Summary bool
 }
 
 // Evaluate is the one path from answers to advice that the CLI, the API, the web pages and the
@@ -133,7 +137,7 @@ func (a *Advisor) Evaluate(raw map[string]any, opt Options) (rec *Recommendation
 	if err != nil {
 		return nil, err
 	}
-	rec, _, err = a.recommend(answers, notices, opt.Explain)
+	rec, _, err = a.recommend(answers, notices, opt)
 	if err != nil {
 		return nil, err
 	}

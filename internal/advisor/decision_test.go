@@ -79,6 +79,36 @@ func TestCatalogueOrderDecidesNothing(t *testing.T) {
 	}
 }
 
+// TestSummaryLeavesOutOnlyTheRest checks, for every scenario, that a summary (which skips
+// computing the vendors beyond the finalists and the further reading) is the full result with
+// those two lists emptied: nothing else may depend on what it skips.
+func TestSummaryLeavesOutOnlyTheRest(t *testing.T) {
+	a := load(t, false)
+	list, err := scenario.Load(a.Source.Rules)
+	require.NoError(t, err)
+	for _, s := range list {
+		if len(s.Expect.Invalid) > 0 {
+			continue
+		}
+		t.Run(s.Name, func(t *testing.T) {
+			data, err := json.Marshal(s.Answers)
+			require.NoError(t, err)
+			raw, err := questionnaire.DecodeJSON(data)
+			require.NoError(t, err)
+			full, err := a.Evaluate(raw, advisor.Options{Counterfactuals: true})
+			require.NoError(t, err)
+			sum, err := a.Evaluate(raw, advisor.Options{Counterfactuals: true, Summary: true})
+			require.NoError(t, err)
+			assert.Empty(t, sum.AlsoViable)
+			assert.NotNil(t, sum.AlsoViable, "empty, not absent")
+			assert.Empty(t, sum.FurtherReading)
+			assert.NotNil(t, sum.FurtherReading, "empty, not absent")
+			full.AlsoViable, full.FurtherReading = sum.AlsoViable, sum.FurtherReading
+			assert.Equal(t, full, sum)
+		})
+	}
+}
+
 // TestEveryGuideIsReachable checks that every guide of the catalogue is recommended by some
 // rule, and that the rule fires for some scenario's answers, so no guide is dead weight.
 func TestEveryGuideIsReachable(t *testing.T) {

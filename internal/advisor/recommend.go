@@ -338,8 +338,8 @@ func choose(fired []*rules.Rule, ids []string, points func(*rules.Rule) map[stri
 }
 
 // recommend assembles the whole result from a decision.
-func (a *Advisor) recommend(answers questionnaire.Answers, notices []questionnaire.Notice, trace bool) (*Recommendation, *decision, error) {
-	d, err := a.decide(answers, trace)
+func (a *Advisor) recommend(answers questionnaire.Answers, notices []questionnaire.Notice, opt Options) (*Recommendation, *decision, error) {
+	d, err := a.decide(answers, opt.Explain)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -364,16 +364,24 @@ func (a *Advisor) recommend(answers questionnaire.Answers, notices []questionnai
 		finalists++
 	}
 	withWhy := func(i int) bool { return i < finalists || d.ranked[i].incumbent }
-	room := 0
+	// A summary leaves out the vendors beyond the finalists, except the one you run today
+	// (the stay option reads its concerns).
+	listed := func(i int) bool { return !opt.Summary || withWhy(i) }
+	room, n := 0, 0
 	for i, cd := range d.ranked {
-		w, cn, ck := reasonRoom(out, cd, withWhy(i))
-		room += w + cn + ck
+		if listed(i) {
+			w, cn, ck := reasonRoom(out, cd, withWhy(i))
+			room, n = room+w+cn+ck, n+1
+		}
 	}
 	buf := make([]Reason, room)
-	picks := make([]VendorPick, len(d.ranked))
+	picks := make([]VendorPick, 0, n)
 	for i, cd := range d.ranked {
-		p := &picks[i]
-		*p = pick(out, cd, arch, d.possible, withWhy(i), &buf)
+		if !listed(i) {
+			continue
+		}
+		picks = append(picks, pick(out, cd, arch, d.possible, withWhy(i), &buf))
+		p := &picks[len(picks)-1]
 		p.Rank, p.Approachable = i+1, cd.approachable
 		if cd.incumbent {
 			cost := cd.cost
@@ -383,6 +391,9 @@ func (a *Advisor) recommend(answers questionnaire.Answers, notices []questionnai
 		}
 	}
 	rec.Shortlist, rec.AlsoViable = picks[:finalists:finalists], picks[finalists:]
+	if opt.Summary {
+		rec.AlsoViable = []VendorPick{}
+	}
 	if lead := d.leader(); lead != nil {
 		rec.Leader = &Leader{ID: lead.v.ID, Name: lead.v.Name, WhyFirst: lead.v.Name + " is the only vendor left."}
 		for _, cd := range d.ranked {
@@ -422,6 +433,9 @@ func (a *Advisor) recommend(answers questionnaire.Answers, notices []questionnai
 	a.checkBudget(answers, rec)
 	a.checkTimeline(answers, rec)
 	rec.ReadingPath, rec.FurtherReading = a.readingPath(out.Fired)
+	if opt.Summary {
+		rec.FurtherReading = []PathEntry{}
+	}
 	return rec, d, nil
 }
 
@@ -577,12 +591,4 @@ func nonNil(r []Reason) []Reason {
 		return []Reason{}
 	}
 	return r
-}
-
-// Summary is the result without what a caller scripting decisions seldom reads: the vendors
-// beyond the finalists and the further reading (the lists are empty, not absent).
-func (rec *Recommendation) Summary() *Recommendation {
-	s := *rec
-	s.AlsoViable, s.FurtherReading = []VendorPick{}, []PathEntry{}
-	return &s
 }

@@ -78,12 +78,9 @@ func (s *handlers) apiEvaluate(c *gin.Context) error {
 		return badQuery("view", fmt.Sprintf("view: got %q, want full or summary", view))
 	}
 	adv := s.content.Current()
-	rec, err := s.srv.Evaluate(adv, req.Answers, advisor.Options{Explain: explain, Counterfactuals: counterfactuals})
+	rec, err := s.srv.Evaluate(adv, req.Answers, advisor.Options{Explain: explain, Counterfactuals: counterfactuals, Summary: view == "summary"})
 	if err != nil {
 		return server.Suggest(adv.Questionnaire(), req.Answers, err)
-	}
-	if view == "summary" {
-		rec = rec.Summary()
 	}
 	return writeJSON(c, http.StatusOK, rec)
 }

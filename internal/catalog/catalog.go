@@ -5,6 +5,7 @@
 package catalog
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -30,11 +31,18 @@ func (d *Date) UnmarshalText(b []byte) error {
 
 // MarshalJSON writes "YYYY-MM-DD", or null for no date; without it the embedded
 // time.Time's MarshalJSON would win and write a full timestamp.
+// A result carries dozens of dates, so the digits are written directly.
 func (d Date) MarshalJSON() ([]byte, error) {
 	if d.IsZero() {
 		return []byte("null"), nil
 	}
-	return []byte(`"` + d.Format(time.DateOnly) + `"`), nil
+	b := make([]byte, 0, len(`"2006-01-02"`))
+	y, m, day := d.Date()
+	if y < 0 || y > 9999 {
+		return append(d.AppendFormat(append(b, '"'), time.DateOnly), '"'), nil
+	}
+	return append(b, '"', byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10),
+		'-', byte('0'+m/10), byte('0'+m%10), '-', byte('0'+day/10), byte('0'+day%10), '"'), nil
 }
 
 // UnmarshalJSON reads what MarshalJSON writes.
@@ -42,6 +50,9 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	if string(b) == "null" {
 		*d = Date{}
 		return nil
+	}
+	if n := len(b); n >= 2 && b[0] == '"' && b[n-1] == '"' && !bytes.ContainsAny(b[1:n-1], `\"`) {
+		return d.UnmarshalText(b[1 : n-1]) // a plain string: nothing to unescape
 	}
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
