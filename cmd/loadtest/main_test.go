@@ -68,6 +68,7 @@ func TestRun(t *testing.T) {
 	assert.Regexp(t, `POST /api/v1/evaluate +50 +\d+ +[\d.]+ ms +[\d.]+ ms +[\d.]+ ms +19 B +0`, out.String())
 	assert.Regexp(t, `GET /healthz +50 +\d+ +[\d.]+ ms +[\d.]+ ms +[\d.]+ ms +3 B +0`, out.String())
 	assert.Regexp(t, `evaluate / healthz: [\d.]+ of the baseline rate`, out.String())
+	assert.Regexp(t, `/api/v1/guides / healthz: [\d.]+ of the baseline rate, p99 [\d.]+ ms \(a reference, no target\)`, out.String())
 	assert.GreaterOrEqual(t, evaluated, 50)
 	assert.GreaterOrEqual(t, checked, 50)
 }
@@ -87,18 +88,26 @@ func TestRunQueries(t *testing.T) {
 
 	var out, errOut strings.Builder
 	code := run([]string{"-url", ts.URL, "-c", "2", "-d", "300ms", "-warmup", "0s", "-rounds", "3",
-		"-query", "counterfactuals=false", "-query", "", "-pid", strconv.Itoa(os.Getpid())}, &out, &errOut)
+		"-query", "counterfactuals=false", "-query", "", "-get", "/api/v1/guides", "-pid", strconv.Itoa(os.Getpid())}, &out, &errOut)
 	require.Equal(t, 0, code, errOut.String())
 	assert.Contains(t, out.String(), "300ms per endpoint in 3 turns")
 	assert.Regexp(t, `POST /api/v1/evaluate\?counterfactuals=false +\d+ +\d+ .* +2 B +0 +\d+ µs +\d+ µs`, out.String())
 	assert.Regexp(t, `POST /api/v1/evaluate +\d+ +\d+ .* +2 B +0 +\d+ µs +\d+ µs`, out.String())
 	assert.Regexp(t, `evaluate\?counterfactuals=false / healthz: [\d.]+ of the baseline rate, p99 [\d.]+ ms \(design target 0.4 and p99 ≤ 5.00 ms: (not )?met\); server CPU per request`, out.String())
 	assert.Regexp(t, `evaluate / healthz: [\d.]+ of the baseline rate`, out.String())
+	assert.Regexp(t, `/api/v1/guides / healthz: [\d.]+ of the baseline rate, p99 [\d.]+ ms \(a reference, no target\)`, out.String())
 	mu.Lock()
 	defer mu.Unlock()
 	assert.Positive(t, seen["POST /api/v1/evaluate?counterfactuals=false"])
 	assert.Positive(t, seen["POST /api/v1/evaluate"])
 	assert.Positive(t, seen["GET /healthz"])
+	assert.Positive(t, seen["GET /api/v1/guides"])
+}
+
+func TestRunRefusesGetWithoutPath(t *testing.T) {
+	var out, errOut strings.Builder
+	assert.Equal(t, 2, run([]string{"-get", "healthz"}, &out, &errOut))
+	assert.Contains(t, errOut.String(), `-get "healthz": want a path starting with /`)
 }
 
 func TestRunRefuses(t *testing.T) {
