@@ -47,36 +47,42 @@ func load(t *testing.T, reverse bool) *advisor.Advisor {
 	return a
 }
 
-func evaluate(t *testing.T, a *advisor.Advisor, s *scenario.Scenario) *advisor.Recommendation {
+// evaluate evaluates a scenario's answers as the API receives them, with counterfactuals.
+func evaluate(t *testing.T, a *advisor.Advisor, s *scenario.Scenario, opt advisor.Options) *advisor.Recommendation {
 	t.Helper()
 	data, err := json.Marshal(s.Answers)
 	require.NoError(t, err)
 	raw, err := questionnaire.DecodeJSON(data)
 	require.NoError(t, err)
-	rec, err := a.Evaluate(raw, advisor.Options{Counterfactuals: true})
+	opt.Counterfactuals = true
+	rec, err := a.Evaluate(raw, opt)
 	require.NoError(t, err)
 	return rec
+}
+
+// eachValid runs f for every shipped scenario with valid answers, as a subtest.
+func eachValid(t *testing.T, a *advisor.Advisor, f func(t *testing.T, s *scenario.Scenario)) {
+	list, err := scenario.Load(a.Source.Rules)
+	require.NoError(t, err)
+	for _, s := range list {
+		if len(s.Expect.Invalid) == 0 {
+			t.Run(s.Name, func(t *testing.T) { f(t, s) })
+		}
+	}
 }
 
 // TestCatalogueOrderDecidesNothing evaluates every scenario with the vendor profiles loaded in
 // reverse order: the ranking, costs and counterfactuals must not change.
 func TestCatalogueOrderDecidesNothing(t *testing.T) {
 	a, b := load(t, false), load(t, true)
-	list, err := scenario.Load(a.Source.Rules)
-	require.NoError(t, err)
-	for _, s := range list {
-		if len(s.Expect.Invalid) > 0 {
-			continue
-		}
-		t.Run(s.Name, func(t *testing.T) {
-			x, y := evaluate(t, a, s), evaluate(t, b, s)
-			assert.Equal(t, x.Leader, y.Leader)
-			assert.Equal(t, x.Shortlist, y.Shortlist)
-			assert.Equal(t, x.AlsoViable, y.AlsoViable)
-			assert.Equal(t, x.Stay, y.Stay)
-			assert.Equal(t, x.Counterfactuals, y.Counterfactuals)
-		})
-	}
+	eachValid(t, a, func(t *testing.T, s *scenario.Scenario) {
+		x, y := evaluate(t, a, s, advisor.Options{}), evaluate(t, b, s, advisor.Options{})
+		assert.Equal(t, x.Leader, y.Leader)
+		assert.Equal(t, x.Shortlist, y.Shortlist)
+		assert.Equal(t, x.AlsoViable, y.AlsoViable)
+		assert.Equal(t, x.Stay, y.Stay)
+		assert.Equal(t, x.Counterfactuals, y.Counterfactuals)
+	})
 }
 
 // TestSummaryLeavesOutOnlyTheRest checks, for every scenario, that a summary (which skips
@@ -84,29 +90,15 @@ func TestCatalogueOrderDecidesNothing(t *testing.T) {
 // those two lists emptied: nothing else may depend on what it skips.
 func TestSummaryLeavesOutOnlyTheRest(t *testing.T) {
 	a := load(t, false)
-	list, err := scenario.Load(a.Source.Rules)
-	require.NoError(t, err)
-	for _, s := range list {
-		if len(s.Expect.Invalid) > 0 {
-			continue
-		}
-		t.Run(s.Name, func(t *testing.T) {
-			data, err := json.Marshal(s.Answers)
-			require.NoError(t, err)
-			raw, err := questionnaire.DecodeJSON(data)
-			require.NoError(t, err)
-			full, err := a.Evaluate(raw, advisor.Options{Counterfactuals: true})
-			require.NoError(t, err)
-			sum, err := a.Evaluate(raw, advisor.Options{Counterfactuals: true, Summary: true})
-			require.NoError(t, err)
-			assert.Empty(t, sum.AlsoViable)
-			assert.NotNil(t, sum.AlsoViable, "empty, not absent")
-			assert.Empty(t, sum.FurtherReading)
-			assert.NotNil(t, sum.FurtherReading, "empty, not absent")
-			full.AlsoViable, full.FurtherReading = sum.AlsoViable, sum.FurtherReading
-			assert.Equal(t, full, sum)
-		})
-	}
+	eachValid(t, a, func(t *testing.T, s *scenario.Scenario) {
+		full, sum := evaluate(t, a, s, advisor.Options{}), evaluate(t, a, s, advisor.Options{Summary: true})
+		assert.Empty(t, sum.AlsoViable)
+		assert.NotNil(t, sum.AlsoViable, "empty, not absent")
+		assert.Empty(t, sum.FurtherReading)
+		assert.NotNil(t, sum.FurtherReading, "empty, not absent")
+		full.AlsoViable, full.FurtherReading = sum.AlsoViable, sum.FurtherReading
+		assert.Equal(t, full, sum)
+	})
 }
 
 // TestEveryGuideIsReachable checks that every guide of the catalogue is recommended by some
