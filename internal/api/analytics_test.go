@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ciamadvisor/advisor/internal/advisor"
+	"github.com/ciamadvisor/advisor/internal/pages/pagestest"
 	"github.com/ciamadvisor/advisor/internal/server"
 	"github.com/ciamadvisor/advisor/internal/store/storetest"
 )
@@ -52,12 +53,12 @@ func TestAnalytics(t *testing.T) {
 	today := time.Now().UTC().Format("2006-01-02")
 
 	// The wizard: three steps saved, the rest not reached.
-	w := &site{t: t, handler: e.handler, store: e.store}
-	w.atScale()
+	w := &pagestest.Site{T: t, Handler: e.handler, Store: e.store}
+	w.AtScale()
 
 	// The API: a complete assessment (a result), re-evaluated (another), then patched
 	// with the same answers (nothing recorded).
-	answers := answersJSON(t, "b2b-sso-now")
+	answers := pagestest.AnswersJSON(t, "b2b-sso-now")
 	created := e.call(t, "POST", "/api/v1/assessments", `{"label":"Acme Secret Corp","answers":`+answers+`}`, consultant)
 	require.Equal(t, http.StatusCreated, created.Code, created.Body)
 	var a struct {
@@ -181,7 +182,7 @@ func TestAnalyticsTwoInstancesPostgres(t *testing.T) {
 	cfg := server.Config{MaxEvaluations: -1} // no 503 for concurrent evaluations
 	a, b := newAPIWith(t, cfg, content, dsn), newAPIWith(t, cfg, content, dsn)
 	token := a.key(t, "ed", "editor")
-	body := `{"answers":` + answersJSON(t, "b2b-sso-now") + `}`
+	body := `{"answers":` + pagestest.AnswersJSON(t, "b2b-sso-now") + `}`
 	const each = 8
 	var wg sync.WaitGroup
 	codes := make(chan int, 2*each)

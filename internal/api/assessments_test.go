@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ciamadvisor/advisor/internal/advisor"
+	"github.com/ciamadvisor/advisor/internal/pages/pagestest"
 	"github.com/ciamadvisor/advisor/internal/server"
 )
 
@@ -83,7 +84,7 @@ func TestAssessmentLifecycle(t *testing.T) {
 	})
 
 	t.Run("complete it", func(t *testing.T) {
-		res := e.call(t, "PATCH", path, `{"answers": `+answersJSON(t, "b2b-sso-now")+`}`, token)
+		res := e.call(t, "PATCH", path, `{"answers": `+pagestest.AnswersJSON(t, "b2b-sso-now")+`}`, token)
 		require.Equal(t, http.StatusOK, res.Code, res.Body)
 		var got assessment
 		res.decode(t, &got)
@@ -108,7 +109,7 @@ func TestAssessmentLifecycle(t *testing.T) {
 		for _, k := range []string{"revision", "computed_at", "stale", "current_versions"} {
 			delete(stored, k)
 		}
-		direct := e.call(t, "POST", "/api/v1/evaluate", `{"answers": `+answersJSON(t, "b2b-sso-now")+`}`, "")
+		direct := e.call(t, "POST", "/api/v1/evaluate", `{"answers": `+pagestest.AnswersJSON(t, "b2b-sso-now")+`}`, "")
 		storedJSON, err := json.Marshal(stored)
 		require.NoError(t, err)
 		assert.JSONEq(t, direct.Body, string(storedJSON))
@@ -167,7 +168,7 @@ func TestAssessmentCreate(t *testing.T) {
 	token := e.key(t, "acme-consulting", "consultant")
 
 	t.Run("complete answers have a result at once", func(t *testing.T) {
-		res := e.call(t, "POST", "/api/v1/assessments", `{"answers": `+answersJSON(t, "patient-portal-hipaa")+`}`, token)
+		res := e.call(t, "POST", "/api/v1/assessments", `{"answers": `+pagestest.AnswersJSON(t, "patient-portal-hipaa")+`}`, token)
 		require.Equal(t, http.StatusCreated, res.Code, res.Body)
 		var a assessment
 		res.decode(t, &a)
@@ -380,7 +381,7 @@ func TestStoredResultIsARecord(t *testing.T) {
 	e := newAPI(t, server.Config{})
 	token := e.key(t, "acme-consulting", "consultant")
 	var a assessment
-	e.call(t, "POST", "/api/v1/assessments", `{"answers": `+answersJSON(t, "b2b-sso-now")+`}`, token).decode(t, &a)
+	e.call(t, "POST", "/api/v1/assessments", `{"answers": `+pagestest.AnswersJSON(t, "b2b-sso-now")+`}`, token).decode(t, &a)
 	require.True(t, a.Complete)
 	path := "/api/v1/assessments/" + a.ID
 
@@ -388,7 +389,7 @@ func TestStoredResultIsARecord(t *testing.T) {
 	ctx := context.Background()
 	stored, err := e.store.GetAssessment(ctx, e.keyID(t, "acme-consulting"), a.ID)
 	require.NoError(t, err)
-	old := e.do(t, req{Method: "POST", Path: "/api/v1/evaluate", Body: `{"answers": ` + answersJSON(t, "consumer-app-scale") + `}`})
+	old := e.do(t, req{Method: "POST", Path: "/api/v1/evaluate", Body: `{"answers": ` + pagestest.AnswersJSON(t, "consumer-app-scale") + `}`})
 	require.Equal(t, http.StatusOK, old.Code, old.Body)
 	stored.RulesetVersion = "r-older"
 	stored.Result = json.RawMessage(old.Body)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ciamadvisor/advisor/internal/pages/pagestest"
 	"github.com/ciamadvisor/advisor/internal/server"
 )
 
@@ -24,9 +25,9 @@ func BenchmarkEvaluateHandlerCounterfactuals(b *testing.B) {
 func benchmarkEvaluate(b *testing.B, path string) {
 	e := newAPI(b, server.Config{})
 	var bodies []string
-	for _, s := range scenarios(b) {
+	for _, s := range pagestest.Scenarios(b) {
 		if len(s.Expect.Invalid) == 0 {
-			bodies = append(bodies, `{"answers": `+answersJSON(b, strings.TrimSuffix(strings.TrimPrefix(s.File, "rules/tests/"), ".yaml"))+`}`)
+			bodies = append(bodies, `{"answers": `+pagestest.AnswersJSON(b, strings.TrimSuffix(strings.TrimPrefix(s.File, "rules/tests/"), ".yaml"))+`}`)
 		}
 	}
 	b.ReportAllocs()

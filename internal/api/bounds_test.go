@@ -13,12 +13,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ciamadvisor/advisor/internal/api"
+	"github.com/ciamadvisor/advisor/internal/pages/pagestest"
 	"github.com/ciamadvisor/advisor/internal/server"
 )
 
 // batchOf is a batch request of n copies of one scenario's answers.
 func batchOf(t testing.TB, n int) string {
-	item := `{"answers": ` + answersJSON(t, "b2b-sso-now") + `}`
+	item := `{"answers": ` + pagestest.AnswersJSON(t, "b2b-sso-now") + `}`
 	return `{"items": [` + strings.TrimSuffix(strings.Repeat(item+",", n), ",") + `]}`
 }
 
@@ -79,7 +80,7 @@ func TestBatchItemsCountAgainstTheRateLimit(t *testing.T) {
 // counterfactuals by default) and a batch each take a slot.
 func TestEvaluationsInFlightAreCapped(t *testing.T) {
 	e := newAPI(t, server.Config{MaxEvaluations: 1, EvaluationWait: 20 * time.Millisecond})
-	body := `{"answers": ` + answersJSON(t, "b2b-sso-now") + `}`
+	body := `{"answers": ` + pagestest.AnswersJSON(t, "b2b-sso-now") + `}`
 
 	// Hold the only slot with a long batch while other requests arrive.
 	var wg sync.WaitGroup

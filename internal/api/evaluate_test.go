@@ -10,18 +10,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ciamadvisor/advisor/internal/advisor"
-	"github.com/ciamadvisor/advisor/internal/scenario"
+	"github.com/ciamadvisor/advisor/internal/pages/pagestest"
 	"github.com/ciamadvisor/advisor/internal/server"
-	rfiles "github.com/ciamadvisor/advisor/rules"
 )
-
-// scenarios are the persona scenarios of rules/tests: realistic answers.
-func scenarios(t testing.TB) []*scenario.Scenario {
-	t.Helper()
-	list, err := scenario.Load(rfiles.FS)
-	require.NoError(t, err)
-	return list
-}
 
 func TestQuestionnaire(t *testing.T) {
 	e := newAPI(t, server.Config{})
@@ -69,7 +60,7 @@ func TestQuestionnaire(t *testing.T) {
 
 func TestEvaluate(t *testing.T) {
 	e := newAPI(t, server.Config{})
-	b2b := answersJSON(t, "b2b-sso-now")
+	b2b := pagestest.AnswersJSON(t, "b2b-sso-now")
 
 	t.Run("recommends", func(t *testing.T) {
 		res := e.call(t, "POST", "/api/v1/evaluate", `{"answers": `+b2b+`}`, "")
@@ -114,9 +105,9 @@ func TestEvaluate(t *testing.T) {
 
 func TestEvaluateSummaryView(t *testing.T) {
 	e := newAPI(t, server.Config{})
-	full := e.call(t, "POST", "/api/v1/evaluate?counterfactuals=false", `{"answers": `+answersJSON(t, "b2b-sso-now")+`}`, "")
+	full := e.call(t, "POST", "/api/v1/evaluate?counterfactuals=false", `{"answers": `+pagestest.AnswersJSON(t, "b2b-sso-now")+`}`, "")
 	require.Equal(t, http.StatusOK, full.Code, full.Body)
-	sum := e.call(t, "POST", "/api/v1/evaluate?counterfactuals=false&view=summary", `{"answers": `+answersJSON(t, "b2b-sso-now")+`}`, "")
+	sum := e.call(t, "POST", "/api/v1/evaluate?counterfactuals=false&view=summary", `{"answers": `+pagestest.AnswersJSON(t, "b2b-sso-now")+`}`, "")
 	require.Equal(t, http.StatusOK, sum.Code, sum.Body)
 	var f, s map[string]any
 	full.decode(t, &f)
@@ -293,7 +284,7 @@ func TestEvaluateRefusesMistakes(t *testing.T) {
 
 func TestEvaluateBatch(t *testing.T) {
 	e := newAPI(t, server.Config{})
-	b2b, hipaa := answersJSON(t, "b2b-sso-now"), answersJSON(t, "patient-portal-hipaa")
+	b2b, hipaa := pagestest.AnswersJSON(t, "b2b-sso-now"), pagestest.AnswersJSON(t, "patient-portal-hipaa")
 	single := func(answers string) string {
 		res := e.call(t, "POST", "/api/v1/evaluate?counterfactuals=false", `{"answers": `+answers+`}`, "")
 		require.Equal(t, http.StatusOK, res.Code, res.Body)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/ciamadvisor/advisor/internal/pages/pagestest"
 	"github.com/ciamadvisor/advisor/internal/server"
 )
 
@@ -29,7 +30,7 @@ func FuzzAPI(f *testing.F) {
 		{"POST", "/api/v1/assessments"},
 		{"PATCH", assessment},
 	}
-	b2b := answersJSON(f, "b2b-sso-now")
+	b2b := pagestest.AnswersJSON(f, "b2b-sso-now")
 	for _, body := range []string{
 		`{"answers": ` + b2b + `}`,
 		`{"items": [{"answers": ` + b2b + `}, null, 1, {"answers": {"mau_now": -1}}]}`,

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ciamadvisor/advisor/internal/pages/pagestest"
 	"github.com/ciamadvisor/advisor/internal/server"
 	"github.com/ciamadvisor/advisor/internal/store"
 )
@@ -20,11 +21,11 @@ func TestHeadForEveryGetRoute(t *testing.T) {
 	e := newAPI(t, server.Config{})
 	editor := e.key(t, "ops", "editor")
 	consultant := e.key(t, "acme", "consultant")
-	created := e.serve2(req{Method: "POST", Path: "/api/v1/assessments", Body: `{"label": "head", "answers": ` + answersJSON(t, "b2b-sso-now") + `}`, Token: consultant})
+	created := e.serve2(req{Method: "POST", Path: "/api/v1/assessments", Body: `{"label": "head", "answers": ` + pagestest.AnswersJSON(t, "b2b-sso-now") + `}`, Token: consultant})
 	require.Equal(t, http.StatusCreated, created.Code, created.Body)
 	var a struct{ ID string }
 	created.decode(t, &a)
-	web := &store.Assessment{Answers: json.RawMessage(answersJSON(t, "b2b-sso-now"))}
+	web := &store.Assessment{Answers: json.RawMessage(pagestest.AnswersJSON(t, "b2b-sso-now"))}
 	require.NoError(t, e.store.CreateAssessment(context.Background(), web))
 
 	for _, path := range []string{

@@ -244,17 +244,3 @@ func checkRequest(t testing.TB, r req, header http.Header) {
 	require.NoError(t, openapi3filter.ValidateRequest(context.Background(), in),
 		"%s %s was accepted but does not match openapi.json; body: %.500s", r.Method, r.Path, r.Body)
 }
-
-// answersJSON is a scenario's answers from rules/tests, as JSON.
-func answersJSON(t testing.TB, name string) string {
-	t.Helper()
-	for _, s := range scenarios(t) {
-		if s.File == "rules/tests/"+name+".yaml" {
-			b, err := json.Marshal(s.Answers)
-			require.NoError(t, err)
-			return string(b)
-		}
-	}
-	t.Fatalf("no scenario %s", name)
-	return ""
-}

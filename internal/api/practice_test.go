@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ciamadvisor/advisor/internal/advisor"
+	"github.com/ciamadvisor/advisor/internal/pages/pagestest"
 	"github.com/ciamadvisor/advisor/internal/server"
 	"github.com/ciamadvisor/advisor/internal/store"
 	"github.com/ciamadvisor/advisor/internal/store/storetest"
@@ -181,7 +182,7 @@ func TestIdempotencyKey(t *testing.T) {
 	})
 
 	t.Run("batch", func(t *testing.T) {
-		body := `{"items": [{"id": "a", "answers": ` + answersJSON(t, "b2b-sso-now") + `}, {"id": "b", "answers": {"identity_shap": "b2b"}}]}`
+		body := `{"items": [{"id": "a", "answers": ` + pagestest.AnswersJSON(t, "b2b-sso-now") + `}, {"id": "b", "answers": {"identity_shap": "b2b"}}]}`
 		first := e.do(t, req{Method: "POST", Path: "/api/v1/evaluate/batch", Body: body, Header: map[string]string{"Idempotency-Key": "batch-1"}})
 		require.Equal(t, http.StatusOK, first.Code, first.Body)
 		assert.Contains(t, first.Body, `{"status":"ok","id":"a","result":`)
@@ -193,7 +194,7 @@ func TestIdempotencyKey(t *testing.T) {
 	})
 
 	t.Run("reevaluate", func(t *testing.T) {
-		created := e.call(t, "POST", "/api/v1/assessments", `{"answers": `+answersJSON(t, "b2b-sso-now")+`}`, token)
+		created := e.call(t, "POST", "/api/v1/assessments", `{"answers": `+pagestest.AnswersJSON(t, "b2b-sso-now")+`}`, token)
 		path := created.Header.Get("Location") + "/reevaluate"
 		first := post(path, "re-1", "")
 		require.Equal(t, http.StatusCreated, first.Code, first.Body)
@@ -214,7 +215,7 @@ func TestPortfolio(t *testing.T) {
 	} {
 		answers := "{}"
 		if tc.scenario != "" {
-			answers = answersJSON(t, tc.scenario)
+			answers = pagestest.AnswersJSON(t, tc.scenario)
 		}
 		res := e.call(t, "POST", "/api/v1/assessments", `{"label": "`+tc.label+`", "answers": `+answers+`}`, token)
 		require.Equal(t, http.StatusCreated, res.Code, res.Body)
@@ -332,7 +333,7 @@ func TestPortfolio(t *testing.T) {
 func TestResultNegotiation(t *testing.T) {
 	e := newAPI(t, server.Config{})
 	token := e.key(t, "acme", "consultant")
-	path := e.call(t, "POST", "/api/v1/assessments", `{"label": "Acme *Corp*", "answers": `+answersJSON(t, "b2b-sso-now")+`}`, token).Header.Get("Location") + "/result"
+	path := e.call(t, "POST", "/api/v1/assessments", `{"label": "Acme *Corp*", "answers": `+pagestest.AnswersJSON(t, "b2b-sso-now")+`}`, token).Header.Get("Location") + "/result"
 	for _, tc := range []struct{ accept, want string }{
 		{"", "application/json"},
 		{"text/markdown", "text/markdown; charset=utf-8"},

@@ -16,10 +16,10 @@ import (
 
 func benchPage(b *testing.B, path func(id string) string) {
 	s := newSite(b, server.Config{})
-	id := s.start()
+	id := s.Start()
 	s.complete(id)
 	p := path(id)
-	if rec := s.get(p); rec.Code != http.StatusOK {
+	if rec := s.Get(p); rec.Code != http.StatusOK {
 		b.Fatalf("GET %s: %d", p, rec.Code)
 	} else {
 		b.ReportMetric(float64(rec.Body.Len()), "page-bytes")
@@ -28,7 +28,7 @@ func benchPage(b *testing.B, path func(id string) string) {
 	b.ReportAllocs()
 	for b.Loop() {
 		rec := httptest.NewRecorder()
-		s.handler.ServeHTTP(rec, req)
+		s.Handler.ServeHTTP(rec, req)
 		if rec.Code != http.StatusOK {
 			b.Fatalf("GET %s: %d", p, rec.Code)
 		}

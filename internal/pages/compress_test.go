@@ -20,9 +20,9 @@ import (
 // clients that do not ask for gzip get the body as it is.
 func TestCompression(t *testing.T) {
 	s := newSite(t, server.Config{})
-	id := s.start()
+	id := s.Start()
 	s.complete(id)
-	landing := s.get("/")
+	landing := s.Get("/")
 	require.Equal(t, http.StatusOK, landing.Code)
 	css := regexp.MustCompile(`/static/app\.[0-9a-f]+\.css`).FindString(landing.Body.String())
 	require.NotEmpty(t, css, "the landing page links its style sheet")
@@ -34,7 +34,7 @@ func TestCompression(t *testing.T) {
 			req.Header.Set("Accept-Encoding", accept)
 		}
 		rec := httptest.NewRecorder()
-		s.handler.ServeHTTP(rec, req)
+		s.Handler.ServeHTTP(rec, req)
 		return rec
 	}
 	for _, tc := range []struct{ name, path, ctype string }{

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ciamadvisor/advisor/internal/advisor/advisortest"
+	"github.com/ciamadvisor/advisor/internal/pages/pagestest"
 	"github.com/ciamadvisor/advisor/internal/server"
 	"github.com/ciamadvisor/advisor/internal/store"
 )
@@ -23,7 +24,7 @@ import (
 func (s *site) editorSignIn(t *testing.T) *http.Cookie {
 	t.Helper()
 	token, hash := store.NewToken()
-	require.NoError(t, s.store.CreateKey(context.Background(), &store.Key{Name: "ed", Role: "editor", Hash: hash}))
+	require.NoError(t, s.Store.CreateKey(context.Background(), &store.Key{Name: "ed", Role: "editor", Hash: hash}))
 	rec := s.editorPost("/editor/sign-in", url.Values{"key": {token}}, nil)
 	require.Equal(t, http.StatusSeeOther, rec.Code)
 	cookies := rec.Result().Cookies()
@@ -37,7 +38,7 @@ func (s *site) editorGetAt(path string, cookie *http.Cookie) *httptest.ResponseR
 		req.AddCookie(cookie)
 	}
 	rec := httptest.NewRecorder()
-	s.handler.ServeHTTP(rec, req)
+	s.Handler.ServeHTTP(rec, req)
 	return rec
 }
 
@@ -53,12 +54,12 @@ func TestEditorFolder(t *testing.T) {
 	assert.Equal(t, "/editor", rec.Header().Get("Location"))
 
 	session := s.editorSignIn(t)
-	assert.Equal(t, 1, parseHTML(t, s.editorGet(session)).Find(`a[href="/editor/folder"]`).Length(), "the preview links to the folder view")
+	assert.Equal(t, 1, pagestest.ParseHTML(t, s.editorGet(session)).Find(`a[href="/editor/folder"]`).Length(), "the preview links to the folder view")
 
 	t.Run("unchanged", func(t *testing.T) {
 		rec := s.editorGetAt("/editor/folder", session)
 		require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
-		page := parseHTML(t, rec)
+		page := pagestest.ParseHTML(t, rec)
 		assert.Regexp(t, `^\d+ scenarios compared, 0 changed\.$`, textOf(page.Find(".diff-summary")))
 		assert.Equal(t, "No problems: the content loads and every scenario passes.", textOf(page.Find(".verdict")))
 		assert.Regexp(t, `^\d+ warnings: content reviewed more than 365 days ago in rules/catalog/`, textOf(page.Find(".stale-summary")))
@@ -84,7 +85,7 @@ func TestEditorFolder(t *testing.T) {
 		write(t, edited)
 		rec := s.editorGetAt("/editor/folder", session)
 		require.Equal(t, http.StatusOK, rec.Code)
-		page := parseHTML(t, rec)
+		page := pagestest.ParseHTML(t, rec)
 		assert.Regexp(t, `^\d+ scenarios compared, [1-9]\d* changed\.$`, textOf(page.Find(".diff-summary")))
 		assert.Contains(t, page.Find(".diff h3").Map(func(_ int, h3 *goquery.Selection) string { return h3.Text() }),
 			"Patient portal under HIPAA")
@@ -102,7 +103,7 @@ func TestEditorFolder(t *testing.T) {
 		write(t, append([]byte("rules:\n  - id: broken\n    when: 'identity_shape =='\n"), orig...))
 		rec := s.editorGetAt("/editor/folder", session)
 		require.Equal(t, http.StatusOK, rec.Code)
-		page := parseHTML(t, rec)
+		page := pagestest.ParseHTML(t, rec)
 		assert.Regexp(t, `^The folder does not load \(\d+ problems?\)$`, textOf(page.Find("#load-h")))
 		assert.Regexp(t, `^rules/30-constraints\.yaml:\d+:\d+$`, textOf(page.Find(".load-problems code.place").First()))
 		assert.Zero(t, page.Find("section.diff, section.coverage").Length())
@@ -115,7 +116,7 @@ func TestEditorFolderEmbedded(t *testing.T) {
 	s := newSite(t, server.Config{})
 	rec := s.editorGetAt("/editor/folder", s.editorSignIn(t))
 	require.Equal(t, http.StatusOK, rec.Code)
-	page := parseHTML(t, rec)
+	page := pagestest.ParseHTML(t, rec)
 	assert.Zero(t, page.Find("section.diff").Length())
 	assert.Contains(t, textOf(page.Find(".lead")), "start it with advisor serve --content DIR")
 	assert.Equal(t, "No problems: the content loads and every scenario passes.", textOf(page.Find(".verdict")))

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ciamadvisor/advisor/internal/pages/pagestest"
 	"github.com/ciamadvisor/advisor/internal/server"
 	"github.com/ciamadvisor/advisor/internal/store"
 )
@@ -26,7 +27,7 @@ func (s *site) editorPost(path string, form url.Values, cookie *http.Cookie) *ht
 		req.AddCookie(cookie)
 	}
 	rec := httptest.NewRecorder()
-	s.handler.ServeHTTP(rec, req)
+	s.Handler.ServeHTTP(rec, req)
 	return rec
 }
 
@@ -36,7 +37,7 @@ func (s *site) editorGet(cookie *http.Cookie) *httptest.ResponseRecorder {
 		req.AddCookie(cookie)
 	}
 	rec := httptest.NewRecorder()
-	s.handler.ServeHTTP(rec, req)
+	s.Handler.ServeHTTP(rec, req)
 	return rec
 }
 
@@ -46,12 +47,12 @@ func TestEditorPreview(t *testing.T) {
 	s := newSite(t, server.Config{})
 	newKey := func(name, role string) string {
 		token, hash := store.NewToken()
-		require.NoError(t, s.store.CreateKey(context.Background(), &store.Key{Name: name, Role: role, Hash: hash}))
+		require.NoError(t, s.Store.CreateKey(context.Background(), &store.Key{Name: name, Role: role, Hash: hash}))
 		return token
 	}
 	editor, consultant := newKey("ed", "editor"), newKey("co", "consultant")
 
-	page := parseHTML(t, s.editorGet(nil))
+	page := pagestest.ParseHTML(t, s.editorGet(nil))
 	assert.Equal(t, 1, page.Find(`form[action="/editor/sign-in"] input[type=password][name=key]`).Length(), "the sign-in form")
 	assert.Zero(t, page.Find(`form[action="/editor/preview"]`).Length())
 
@@ -61,7 +62,7 @@ func TestEditorPreview(t *testing.T) {
 			assert.Equal(t, http.StatusUnauthorized, rec.Code)
 			assert.Empty(t, rec.Result().Cookies())
 			assert.Equal(t, "That key is unknown, revoked or not an editor's key (advisor keys create --role editor makes one).",
-				textOf(parseHTML(t, rec).Find("#key-error")))
+				textOf(pagestest.ParseHTML(t, rec).Find("#key-error")))
 		})
 	}
 
@@ -76,10 +77,10 @@ func TestEditorPreview(t *testing.T) {
 	assert.Equal(t, "/editor", session.Path)
 	assert.NotContains(t, session.Value, editor, "a session token, not the key")
 
-	page = parseHTML(t, s.editorGet(session))
+	page = pagestest.ParseHTML(t, s.editorGet(session))
 	assert.Equal(t, "Signed in as ed. Sign out", textOf(page.Find("form.sign-out p")))
 	var name string
-	for _, sc := range scenarios(t) {
+	for _, sc := range pagestest.Scenarios(t) {
 		if sc.File == "rules/tests/b2b-sso-now.yaml" {
 			name = sc.Name
 		}
@@ -89,7 +90,7 @@ func TestEditorPreview(t *testing.T) {
 	t.Run("a scenario", func(t *testing.T) {
 		rec := s.editorPost("/editor/preview", url.Values{"scenario": {name}}, session)
 		require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
-		page := parseHTML(t, rec)
+		page := pagestest.ParseHTML(t, rec)
 		assert.Contains(t, textOf(page.Find("dd.architecture")), "b2b-multi-tenant")
 		assert.Contains(t, page.Find("textarea[name=answers]").Text(), `"identity_shape": "b2b"`, "the scenario's answers, to change")
 		fired := page.Find("ol.fired li.rule")
@@ -101,15 +102,15 @@ func TestEditorPreview(t *testing.T) {
 	})
 
 	t.Run("pasted answers", func(t *testing.T) {
-		rec := s.editorPost("/editor/preview", url.Values{"answers": {answersJSON(t, "b2b-sso-now")}, "scenario": {"ignored"}}, session)
+		rec := s.editorPost("/editor/preview", url.Values{"answers": {pagestest.AnswersJSON(t, "b2b-sso-now")}, "scenario": {"ignored"}}, session)
 		require.Equal(t, http.StatusOK, rec.Code)
-		assert.Contains(t, textOf(parseHTML(t, rec).Find("dd.architecture")), "b2b-multi-tenant")
+		assert.Contains(t, textOf(pagestest.ParseHTML(t, rec).Find("dd.architecture")), "b2b-multi-tenant")
 	})
 
 	t.Run("answers that do not parse", func(t *testing.T) {
 		rec := s.editorPost("/editor/preview", url.Values{"answers": {`{"identity_shape": "b2x"}`}}, session)
 		assert.Equal(t, http.StatusUnprocessableEntity, rec.Code)
-		page := parseHTML(t, rec)
+		page := pagestest.ParseHTML(t, rec)
 		assert.Contains(t, textOf(page.Find("#answers-error")), "identity_shape")
 		assert.Equal(t, `{"identity_shape": "b2x"}`, page.Find("textarea[name=answers]").Text(), "the input is kept")
 		assert.Zero(t, page.Find("section.trace").Length())
@@ -118,7 +119,7 @@ func TestEditorPreview(t *testing.T) {
 	t.Run("nothing to preview", func(t *testing.T) {
 		rec := s.editorPost("/editor/preview", url.Values{}, session)
 		assert.Equal(t, http.StatusUnprocessableEntity, rec.Code)
-		assert.Equal(t, "Pick a scenario or paste answers as a JSON object keyed by question ID.", textOf(parseHTML(t, rec).Find("#answers-error")))
+		assert.Equal(t, "Pick a scenario or paste answers as a JSON object keyed by question ID.", textOf(pagestest.ParseHTML(t, rec).Find("#answers-error")))
 	})
 
 	t.Run("from another site", func(t *testing.T) {
@@ -127,14 +128,14 @@ func TestEditorPreview(t *testing.T) {
 		req.Header.Set("Sec-Fetch-Site", "cross-site")
 		req.AddCookie(session)
 		rec := httptest.NewRecorder()
-		s.handler.ServeHTTP(rec, req)
+		s.Handler.ServeHTTP(rec, req)
 		assert.Equal(t, http.StatusForbidden, rec.Code)
 	})
 
 	t.Run("without a session", func(t *testing.T) {
 		rec := s.editorPost("/editor/preview", url.Values{"scenario": {name}}, nil)
 		assert.Equal(t, http.StatusUnauthorized, rec.Code)
-		assert.Equal(t, "Sign in with an editor's key first.", textOf(parseHTML(t, rec).Find("#key-error")))
+		assert.Equal(t, "Sign in with an editor's key first.", textOf(pagestest.ParseHTML(t, rec).Find("#key-error")))
 	})
 
 	rec = s.editorPost("/editor/sign-out", nil, session)
@@ -143,5 +144,5 @@ func TestEditorPreview(t *testing.T) {
 	require.Len(t, cleared, 1)
 	assert.Equal(t, -1, cleared[0].MaxAge)
 	assert.Equal(t, http.StatusUnauthorized, s.editorPost("/editor/preview", url.Values{"scenario": {name}}, session).Code, "the old cookie no longer works")
-	assert.Equal(t, 1, parseHTML(t, s.editorGet(session)).Find(`input[name=key]`).Length())
+	assert.Equal(t, 1, pagestest.ParseHTML(t, s.editorGet(session)).Find(`input[name=key]`).Length())
 }

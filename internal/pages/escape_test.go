@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ciamadvisor/advisor/internal/advisor"
+	"github.com/ciamadvisor/advisor/internal/pages/pagestest"
 	"github.com/ciamadvisor/advisor/internal/questionnaire"
 	"github.com/ciamadvisor/advisor/internal/scenario"
 	"github.com/ciamadvisor/advisor/internal/server"
@@ -26,24 +27,24 @@ const hostile = `<script>alert(1)</script>`
 
 func TestWebEscapesHostileInput(t *testing.T) {
 	s := newSite(t, server.Config{})
-	id := s.start()
+	id := s.Start()
 	s.complete(id)
 
-	rec := s.submit("/a/"+id+"/step/scale", url.Values{"mau_now": {hostile}, "budget_annual_usd": {`"><img src=x onerror=alert(1)>`}}, "next")
+	rec := s.Submit("/a/"+id+"/step/scale", url.Values{"mau_now": {hostile}, "budget_annual_usd": {`"><img src=x onerror=alert(1)>`}}, "next")
 	require.Equal(t, http.StatusUnprocessableEntity, rec.Code)
 	body := rec.Body.String()
 	assert.NotContains(t, body, "<script>alert")
 	assert.NotContains(t, body, "<img src=x")
 	assert.Contains(t, body, `value="&lt;script&gt;alert(1)&lt;/script&gt;"`)
-	doc := parseHTML(t, rec)
+	doc := pagestest.ParseHTML(t, rec)
 	assert.Equal(t, hostile, doc.Find("#f-mau_now").AttrOr("value", ""), "kept as typed, as text")
 	assert.Equal(t, 0, doc.Find("main script, main img").Length())
 
 	// A hostile value for a choice is refused without being echoed.
-	rec = s.post("/a/"+id+"/step/shape", url.Values{"_seen": {"identity_shape"}, "identity_shape": {hostile}, "go": {"next"}})
+	rec = s.Post("/a/"+id+"/step/shape", url.Values{"_seen": {"identity_shape"}, "identity_shape": {hostile}, "go": {"next"}})
 	require.Equal(t, http.StatusUnprocessableEntity, rec.Code)
 	assert.NotContains(t, rec.Body.String(), "alert(1)")
-	assert.Equal(t, "Error: Choose one of the options shown.", textOf(parseHTML(t, rec).Find("#e-identity_shape")))
+	assert.Equal(t, "Error: Choose one of the options shown.", textOf(pagestest.ParseHTML(t, rec).Find("#e-identity_shape")))
 }
 
 // TestWebEscapesContent serves content whose editor wrote markup into it: it must show as text.
@@ -57,21 +58,21 @@ func TestWebEscapesContent(t *testing.T) {
 	h, err := advisor.NewHolder(advisor.Source{Questionnaire: q, Rules: r})
 	require.NoError(t, err)
 	s := newSiteWith(t, server.Config{}, h)
-	id := s.start()
+	id := s.Start()
 	s.complete(id)
 
 	for _, path := range []string{"/", "/a/" + id + "/step/shape", "/a/" + id + "/review", "/a/" + id + "/result"} {
-		rec := s.get(path)
+		rec := s.Get(path)
 		require.Equal(t, http.StatusOK, rec.Code, path)
 		body := rec.Body.String()
 		for _, raw := range []string{"<script>alert", "<b onmouseover", "<em>multi", "<iframe"} {
 			assert.NotContains(t, body, raw, path)
 		}
 	}
-	step := s.get("/a/" + id + "/step/shape").Body.String()
+	step := s.Get("/a/" + id + "/step/shape").Body.String()
 	assert.Contains(t, step, "Identity &lt;script&gt;alert(1)&lt;/script&gt; shape")
 	assert.Contains(t, step, "Consumers &lt;b onmouseover=alert(1)&gt;B2C&lt;/b&gt;")
-	doc := parseHTML(t, s.get("/a/"+id+"/result"))
+	doc := pagestest.ParseHTML(t, s.Get("/a/"+id+"/result"))
 	assert.Contains(t, textOf(doc.Find("section.summary")), "Architecture: B2B <em>multi</em>-tenant "+hostile)
 	assert.Contains(t, textOf(doc.Find("main")), "Auth0 <iframe src=//evil.example>")
 }
@@ -118,7 +119,7 @@ func scenarioAssessments(t testing.TB, s *site) []scenarioAssessment {
 			continue // invalid answers, or hidden ones the web form could not have posted
 		}
 		a := &store.Assessment{Answers: data}
-		require.NoError(t, s.store.CreateAssessment(t.Context(), a))
+		require.NoError(t, s.Store.CreateAssessment(t.Context(), a))
 		out = append(out, scenarioAssessment{id: a.ID, name: sc.Name})
 	}
 	require.NotEmpty(t, out)
@@ -133,6 +134,6 @@ func formRequest(method, path, form string) *http.Request {
 
 func (s *site) do(req *http.Request) *httptest.ResponseRecorder {
 	rec := httptest.NewRecorder()
-	s.handler.ServeHTTP(rec, req)
+	s.Handler.ServeHTTP(rec, req)
 	return rec
 }

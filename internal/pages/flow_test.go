@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ciamadvisor/advisor/internal/pages/pagestest"
 	"github.com/ciamadvisor/advisor/internal/server"
 )
 
@@ -27,39 +28,39 @@ var b2bAnswers = []struct {
 
 // complete answers every step of a new assessment like a buyer without JavaScript would.
 func (s *site) complete(id string) {
-	s.t.Helper()
+	s.T.Helper()
 	for i, st := range b2bAnswers {
 		path := "/a/" + id + "/step/" + st.step
-		rec := s.submit(path, st.answers, "next")
-		require.Equal(s.t, http.StatusSeeOther, rec.Code, "step %s: %s", st.step, rec.Body.String())
+		rec := s.Submit(path, st.answers, "next")
+		require.Equal(s.T, http.StatusSeeOther, rec.Code, "step %s: %s", st.step, rec.Body.String())
 		if st.step == "shape" {
 			// B2B raises two follow-ups on the same step, shown after Next without JavaScript.
-			require.Equal(s.t, path+"?new=enterprise_sso+largest_customer_seats", rec.Header().Get("Location"))
-			rec = s.submit(rec.Header().Get("Location"), url.Values{"enterprise_sso": {"now"}, "largest_customer_seats": {"3000"}}, "next")
-			require.Equal(s.t, http.StatusSeeOther, rec.Code, rec.Body.String())
+			require.Equal(s.T, path+"?new=enterprise_sso+largest_customer_seats", rec.Header().Get("Location"))
+			rec = s.Submit(rec.Header().Get("Location"), url.Values{"enterprise_sso": {"now"}, "largest_customer_seats": {"3000"}}, "next")
+			require.Equal(s.T, http.StatusSeeOther, rec.Code, rec.Body.String())
 		}
 		want := "/a/" + id + "/review"
 		if i+1 < len(b2bAnswers) {
 			want = "/a/" + id + "/step/" + b2bAnswers[i+1].step
 		}
-		require.Equal(s.t, want, rec.Header().Get("Location"), "after step %s", st.step)
+		require.Equal(s.T, want, rec.Header().Get("Location"), "after step %s", st.step)
 	}
 }
 
 func TestWebFlow(t *testing.T) {
 	s := newSite(t, server.Config{})
 
-	home := s.get("/")
+	home := s.Get("/")
 	require.Equal(t, http.StatusOK, home.Code)
-	doc := parseHTML(t, home)
+	doc := pagestest.ParseHTML(t, home)
 	assert.Equal(t, "Choose a customer identity platform", textOf(doc.Find("h1")))
 	assert.Equal(t, 5, doc.Find("ol.steps > li").Length(), "the five steps are explained")
 	assert.Equal(t, "/assessments", doc.Find("main form").AttrOr("action", ""))
 
-	id := s.start()
+	id := s.Start()
 
 	t.Run("step page", func(t *testing.T) {
-		doc := parseHTML(t, s.get("/a/"+id+"/step/shape"))
+		doc := pagestest.ParseHTML(t, s.Get("/a/"+id+"/step/shape"))
 		assert.Equal(t, "Step 1 of 5 Identity shape", textOf(doc.Find("h1")))
 		cur := doc.Find(`nav.progress li[aria-current="step"]`)
 		assert.Equal(t, "Identity shape", textOf(cur))
@@ -75,7 +76,7 @@ func TestWebFlow(t *testing.T) {
 	s.complete(id)
 
 	t.Run("review", func(t *testing.T) {
-		doc := parseHTML(t, s.get("/a/"+id+"/review"))
+		doc := pagestest.ParseHTML(t, s.Get("/a/"+id+"/review"))
 		assert.Equal(t, "Check your answers", textOf(doc.Find("h1")))
 		row := doc.Find(`a[href="/a/` + id + `/step/shape?from=review#q-identity_shape"]`).Closest(".row")
 		assert.Equal(t, "Businesses (B2B SaaS)", textOf(row.Find("dd").First()))
@@ -90,9 +91,9 @@ func TestWebFlow(t *testing.T) {
 	})
 
 	t.Run("result", func(t *testing.T) {
-		rec := s.get("/a/" + id + "/result")
+		rec := s.Get("/a/" + id + "/result")
 		require.Equal(t, http.StatusOK, rec.Code)
-		doc := parseHTML(t, rec)
+		doc := pagestest.ParseHTML(t, rec)
 		// The summary card comes first and answers which platform, how sure and at what cost.
 		card := doc.Find("main section").First()
 		assert.True(t, card.HasClass("summary"), "the summary card is the first section")
@@ -152,7 +153,7 @@ func TestWebFlow(t *testing.T) {
 	})
 
 	t.Run("markdown download", func(t *testing.T) {
-		rec := s.get("/a/" + id + "/result.md")
+		rec := s.Get("/a/" + id + "/result.md")
 		require.Equal(t, http.StatusOK, rec.Code)
 		assert.Equal(t, "text/markdown; charset=utf-8", rec.Header().Get("Content-Type"))
 		assert.Equal(t, `attachment; filename="ciam-recommendation-`+id[:8]+`.md"`, rec.Header().Get("Content-Disposition"))
@@ -163,7 +164,7 @@ func TestWebFlow(t *testing.T) {
 	})
 
 	t.Run("resume when complete", func(t *testing.T) {
-		rec := s.get("/a/" + id)
+		rec := s.Get("/a/" + id)
 		assert.Equal(t, http.StatusSeeOther, rec.Code)
 		assert.Equal(t, "/a/"+id+"/result", rec.Header().Get("Location"))
 	})
@@ -171,31 +172,31 @@ func TestWebFlow(t *testing.T) {
 
 func TestWebResume(t *testing.T) {
 	s := newSite(t, server.Config{})
-	id := s.start()
-	resume := func() string { return s.get("/a/" + id).Header().Get("Location") }
+	id := s.Start()
+	resume := func() string { return s.Get("/a/" + id).Header().Get("Location") }
 	assert.Equal(t, "/a/"+id+"/step/shape", resume())
 
-	require.Equal(t, http.StatusSeeOther, s.submit("/a/"+id+"/step/shape", url.Values{"identity_shape": {"b2c"}}, "next").Code)
+	require.Equal(t, http.StatusSeeOther, s.Submit("/a/"+id+"/step/shape", url.Values{"identity_shape": {"b2c"}}, "next").Code)
 	assert.Equal(t, "/a/"+id+"/step/build", resume())
-	require.Equal(t, http.StatusSeeOther, s.submit("/a/"+id+"/step/build", url.Values{"identity_is_product": {"no"}}, "next").Code)
+	require.Equal(t, http.StatusSeeOther, s.Submit("/a/"+id+"/step/build", url.Values{"identity_is_product": {"no"}}, "next").Code)
 	// Constraints has no required question: the next one missing is on the scale step.
 	assert.Equal(t, "/a/"+id+"/step/scale", resume())
 
 	t.Run("later steps wait for earlier ones", func(t *testing.T) {
-		rec := s.get("/a/" + id + "/step/primitives")
+		rec := s.Get("/a/" + id + "/step/primitives")
 		assert.Equal(t, http.StatusSeeOther, rec.Code)
 		assert.Equal(t, "/a/"+id+"/step/scale", rec.Header().Get("Location"))
 	})
 	t.Run("result waits for the answers", func(t *testing.T) {
-		rec := s.get("/a/" + id + "/result")
+		rec := s.Get("/a/" + id + "/result")
 		assert.Equal(t, http.StatusSeeOther, rec.Code)
 		assert.Equal(t, "/a/"+id+"/review", rec.Header().Get("Location"))
-		doc := parseHTML(t, s.get("/a/"+id+"/review"))
+		doc := pagestest.ParseHTML(t, s.Get("/a/"+id+"/review"))
 		missing := doc.Find(".error-summary a")
 		assert.Equal(t, "Step 4: How many monthly active users do you have today?", textOf(missing))
 		assert.Equal(t, "/a/"+id+"/step/scale?from=review#q-mau_now", missing.AttrOr("href", ""))
 		assert.Equal(t, 0, doc.Find(`a[href$="/result"]`).Length(), "no result link while incomplete")
-		rec = s.get("/a/" + id + "/result.md")
+		rec = s.Get("/a/" + id + "/result.md")
 		assert.Equal(t, http.StatusSeeOther, rec.Code)
 		assert.Equal(t, "/a/"+id+"/review", rec.Header().Get("Location"))
 	})
@@ -203,13 +204,13 @@ func TestWebResume(t *testing.T) {
 
 func TestWebValidationError(t *testing.T) {
 	s := newSite(t, server.Config{})
-	id := s.start()
+	id := s.Start()
 	s.complete(id)
 	path := "/a/" + id + "/step/scale"
 
-	rec := s.submit(path, url.Values{"mau_now": {"12.5"}, "mau_growth_pct": {"-300"}, "registered_users": {"90000"}}, "next")
+	rec := s.Submit(path, url.Values{"mau_now": {"12.5"}, "mau_growth_pct": {"-300"}, "registered_users": {"90000"}}, "next")
 	require.Equal(t, http.StatusUnprocessableEntity, rec.Code)
-	doc := parseHTML(t, rec)
+	doc := pagestest.ParseHTML(t, rec)
 	assert.True(t, strings.HasPrefix(textOf(doc.Find("title")), "Error: Step 4 of 5"))
 
 	in := doc.Find("#f-mau_now")
@@ -228,15 +229,15 @@ func TestWebValidationError(t *testing.T) {
 	assert.Equal(t, "#f-mau_growth_pct", links.Last().AttrOr("href", ""))
 
 	// Nothing was saved.
-	doc = parseHTML(t, s.get(path))
+	doc = pagestest.ParseHTML(t, s.Get(path))
 	assert.Equal(t, "40000", doc.Find("#f-mau_now").AttrOr("value", ""))
 	assert.Equal(t, "", doc.Find("#f-registered_users").AttrOr("value", ""))
 
 	t.Run("required answer missing", func(t *testing.T) {
-		id := s.start()
-		rec := s.submit("/a/"+id+"/step/shape", url.Values{"channels": {"web"}}, "next")
+		id := s.Start()
+		rec := s.Submit("/a/"+id+"/step/shape", url.Values{"channels": {"web"}}, "next")
 		require.Equal(t, http.StatusUnprocessableEntity, rec.Code)
-		doc := parseHTML(t, rec)
+		doc := pagestest.ParseHTML(t, rec)
 		assert.Equal(t, "Error: Choose an answer to continue.", textOf(doc.Find("#e-identity_shape")))
 		assert.Contains(t, strings.Fields(doc.Find("#q-identity_shape fieldset").AttrOr("aria-describedby", "")), "e-identity_shape")
 		assert.Equal(t, "#f-identity_shape-b2c", doc.Find(".error-summary a").AttrOr("href", ""))
@@ -246,41 +247,41 @@ func TestWebValidationError(t *testing.T) {
 
 func TestWebBack(t *testing.T) {
 	s := newSite(t, server.Config{})
-	id := s.start()
-	require.Equal(t, http.StatusSeeOther, s.submit("/a/"+id+"/step/shape", url.Values{"identity_shape": {"b2c"}}, "next").Code)
+	id := s.Start()
+	require.Equal(t, http.StatusSeeOther, s.Submit("/a/"+id+"/step/shape", url.Values{"identity_shape": {"b2c"}}, "next").Code)
 	build := "/a/" + id + "/step/build"
 
 	t.Run("Back saves the step", func(t *testing.T) {
-		rec := s.submit(build, url.Values{"identity_is_product": {"yes"}, "identity_team": {"dedicated"}}, "back")
+		rec := s.Submit(build, url.Values{"identity_is_product": {"yes"}, "identity_team": {"dedicated"}}, "back")
 		require.Equal(t, http.StatusSeeOther, rec.Code)
 		assert.Equal(t, "/a/"+id+"/step/shape", rec.Header().Get("Location"))
-		doc := parseHTML(t, s.get(build))
+		doc := pagestest.ParseHTML(t, s.Get(build))
 		assert.Equal(t, 1, doc.Find(`#f-identity_is_product-yes[checked]`).Length())
 		assert.Equal(t, 1, doc.Find(`#f-identity_team-dedicated[checked]`).Length())
 	})
 	t.Run("Back without a required answer still goes back", func(t *testing.T) {
-		rec := s.submit(build, url.Values{"identity_is_product": nil, "identity_team": {"none"}}, "back")
+		rec := s.Submit(build, url.Values{"identity_is_product": nil, "identity_team": {"none"}}, "back")
 		require.Equal(t, http.StatusSeeOther, rec.Code)
-		doc := parseHTML(t, s.get(build))
+		doc := pagestest.ParseHTML(t, s.Get(build))
 		assert.Equal(t, 0, doc.Find(`input[name=identity_is_product][checked]`).Length())
 		assert.Equal(t, 1, doc.Find(`#f-identity_team-none[checked]`).Length())
 	})
 	t.Run("Back with an answer that does not fit goes back and keeps the text", func(t *testing.T) {
-		require.Equal(t, http.StatusSeeOther, s.submit(build, url.Values{"identity_is_product": {"no"}}, "next").Code)
-		require.Equal(t, http.StatusSeeOther, s.submit("/a/"+id+"/step/constraints", nil, "next").Code)
+		require.Equal(t, http.StatusSeeOther, s.Submit(build, url.Values{"identity_is_product": {"no"}}, "next").Code)
+		require.Equal(t, http.StatusSeeOther, s.Submit("/a/"+id+"/step/constraints", nil, "next").Code)
 		scale := "/a/" + id + "/step/scale"
-		rec := s.submit(scale, url.Values{"mau_now": {"lots"}, "budget_annual_usd": {"5000"}}, "back")
+		rec := s.Submit(scale, url.Values{"mau_now": {"lots"}, "budget_annual_usd": {"5000"}}, "back")
 		require.Equal(t, http.StatusSeeOther, rec.Code, "Back never validates")
 		back := rec.Header().Get("Location")
 		assert.Equal(t, "/a/"+id+"/step/constraints?draft=mau_now%3Dlots", back)
 
 		// The valid answer was saved; the text that does not read travels with the buyer.
-		doc := parseHTML(t, s.get(back))
+		doc := pagestest.ParseHTML(t, s.Get(back))
 		assert.Equal(t, "mau_now=lots", doc.Find(`input[name=_draft]`).AttrOr("value", ""))
-		rec = s.submit(back, nil, "next")
+		rec = s.Submit(back, nil, "next")
 		require.Equal(t, http.StatusSeeOther, rec.Code)
 		require.Equal(t, scale+"?draft=mau_now%3Dlots", rec.Header().Get("Location"))
-		doc = parseHTML(t, s.get(rec.Header().Get("Location")))
+		doc = pagestest.ParseHTML(t, s.Get(rec.Header().Get("Location")))
 		assert.Equal(t, "lots", doc.Find("#f-mau_now").AttrOr("value", ""))
 		assert.Equal(t, "Error: Enter the number in digits, for example 40000 or 40k.", textOf(doc.Find("#e-mau_now")))
 		assert.Equal(t, "5000", doc.Find("#f-budget_annual_usd").AttrOr("value", ""))
@@ -290,10 +291,10 @@ func TestWebBack(t *testing.T) {
 
 func TestWebConditionalQuestions(t *testing.T) {
 	s := newSite(t, server.Config{})
-	id := s.start()
+	id := s.Start()
 	shape := "/a/" + id + "/step/shape"
 
-	doc := parseHTML(t, s.get(shape))
+	doc := pagestest.ParseHTML(t, s.Get(shape))
 	q := doc.Find("#q-enterprise_sso")
 	require.Equal(t, 1, q.Length(), "rendered for the script to reveal")
 	_, hidden := q.Attr("hidden")
@@ -302,10 +303,10 @@ func TestWebConditionalQuestions(t *testing.T) {
 	assert.Equal(t, q.Find("input").Length(), q.Find("input[disabled]").Length(), "a hidden question submits nothing")
 
 	t.Run("B2C: not shown", func(t *testing.T) {
-		rec := s.submit(shape, url.Values{"identity_shape": {"b2c"}}, "next")
+		rec := s.Submit(shape, url.Values{"identity_shape": {"b2c"}}, "next")
 		require.Equal(t, http.StatusSeeOther, rec.Code)
 		assert.Equal(t, "/a/"+id+"/step/build", rec.Header().Get("Location"), "no follow-up for B2C")
-		doc := parseHTML(t, s.get(shape))
+		doc := pagestest.ParseHTML(t, s.Get(shape))
 		for _, qid := range []string{"enterprise_sso", "largest_customer_seats"} {
 			_, hidden := doc.Find("#q-" + qid).Attr("hidden")
 			assert.True(t, hidden, qid)
@@ -313,9 +314,9 @@ func TestWebConditionalQuestions(t *testing.T) {
 		assert.Equal(t, 0, doc.Find("#q-enterprise_sso input:not([disabled])").Length())
 	})
 	t.Run("B2B: shown", func(t *testing.T) {
-		rec := s.submit(shape, url.Values{"identity_shape": {"b2b"}}, "next")
+		rec := s.Submit(shape, url.Values{"identity_shape": {"b2b"}}, "next")
 		require.Equal(t, http.StatusSeeOther, rec.Code)
-		doc := parseHTML(t, s.get(rec.Header().Get("Location")))
+		doc := pagestest.ParseHTML(t, s.Get(rec.Header().Get("Location")))
 		for _, qid := range []string{"enterprise_sso", "largest_customer_seats"} {
 			_, hidden := doc.Find("#q-" + qid).Attr("hidden")
 			assert.False(t, hidden, qid)
@@ -325,19 +326,19 @@ func TestWebConditionalQuestions(t *testing.T) {
 		assert.Equal(t, "#f-enterprise_sso-now", doc.Find(".notice a").First().AttrOr("href", ""))
 	})
 	t.Run("answers to questions hidden again are dropped", func(t *testing.T) {
-		rec := s.submit(shape, url.Values{"enterprise_sso": {"now"}, "largest_customer_seats": {"5000"}}, "next")
+		rec := s.Submit(shape, url.Values{"enterprise_sso": {"now"}, "largest_customer_seats": {"5000"}}, "next")
 		require.Equal(t, http.StatusSeeOther, rec.Code)
-		rec = s.submit(shape, url.Values{"identity_shape": {"b2c"}}, "next")
+		rec = s.Submit(shape, url.Values{"identity_shape": {"b2c"}}, "next")
 		require.Equal(t, http.StatusSeeOther, rec.Code)
-		doc := parseHTML(t, s.get("/a/"+id+"/review"))
+		doc := pagestest.ParseHTML(t, s.Get("/a/"+id+"/review"))
 		assert.Equal(t, 0, doc.Find(`a[href$="#q-enterprise_sso"]`).Length())
-		a, err := s.store.GetAssessment(t.Context(), "", id)
+		a, err := s.Store.GetAssessment(t.Context(), "", id)
 		require.NoError(t, err)
 		assert.JSONEq(t, `{"identity_shape":"b2c","channels":[]}`, string(a.Answers))
 	})
 	t.Run("revealed by a multiple choice", func(t *testing.T) {
-		require.Equal(t, http.StatusSeeOther, s.submit("/a/"+id+"/step/build", url.Values{"identity_is_product": {"no"}}, "next").Code)
-		doc := parseHTML(t, s.get("/a/"+id+"/step/constraints"))
+		require.Equal(t, http.StatusSeeOther, s.Submit("/a/"+id+"/step/build", url.Values{"identity_is_product": {"no"}}, "next").Code)
+		doc := pagestest.ParseHTML(t, s.Get("/a/"+id+"/step/constraints"))
 		q := doc.Find("#q-residency_regions")
 		assert.Equal(t, "constraints:data_residency sovereignty", q.AttrOr("data-show-if", ""))
 	})
@@ -345,7 +346,7 @@ func TestWebConditionalQuestions(t *testing.T) {
 
 func TestWebNotFound(t *testing.T) {
 	s := newSite(t, server.Config{})
-	id := s.start()
+	id := s.Start()
 	for _, path := range []string{
 		"/a/aaaaaaaaaaaaaaaaaaaaaaaaaa",
 		"/a/aaaaaaaaaaaaaaaaaaaaaaaaaa/step/shape",
@@ -354,31 +355,31 @@ func TestWebNotFound(t *testing.T) {
 		"/nowhere",
 	} {
 		t.Run(path, func(t *testing.T) {
-			rec := s.get(path)
+			rec := s.Get(path)
 			assert.Equal(t, http.StatusNotFound, rec.Code)
 			assert.Equal(t, "text/html; charset=utf-8", rec.Header().Get("Content-Type"))
-			doc := parseHTML(t, rec)
+			doc := pagestest.ParseHTML(t, rec)
 			assert.Equal(t, 1, doc.Find("h1").Length())
 			assert.Equal(t, "/", doc.Find(`main a[href="/"]`).AttrOr("href", ""))
 			assert.Contains(t, textOf(doc.Find("main")), "Error 404")
 		})
 	}
-	assert.Equal(t, "Assessment not found", textOf(parseHTML(t, s.get("/a/aaaaaaaaaaaaaaaaaaaaaaaaaa")).Find("h1")))
-	rec := s.post("/a/aaaaaaaaaaaaaaaaaaaaaaaaaa/step/shape", url.Values{"identity_shape": {"b2c"}})
+	assert.Equal(t, "Assessment not found", textOf(pagestest.ParseHTML(t, s.Get("/a/aaaaaaaaaaaaaaaaaaaaaaaaaa")).Find("h1")))
+	rec := s.Post("/a/aaaaaaaaaaaaaaaaaaaaaaaaaa/step/shape", url.Values{"identity_shape": {"b2c"}})
 	assert.Equal(t, http.StatusNotFound, rec.Code)
 }
 
 func TestWebCrossOriginPost(t *testing.T) {
 	s := newSite(t, server.Config{})
-	id := s.start()
+	id := s.Start()
 	for _, path := range []string{"/assessments", "/a/" + id + "/step/shape"} {
 		req := formRequest(http.MethodPost, path, "identity_shape=b2c")
 		req.Header.Set("Sec-Fetch-Site", "cross-site")
 		rec := s.do(req)
 		assert.Equal(t, http.StatusForbidden, rec.Code, path)
-		assert.Equal(t, "Cross-origin request refused", textOf(parseHTML(t, rec).Find("h1")))
+		assert.Equal(t, "Cross-origin request refused", textOf(pagestest.ParseHTML(t, rec).Find("h1")))
 	}
-	a, err := s.store.GetAssessment(t.Context(), "", id)
+	a, err := s.Store.GetAssessment(t.Context(), "", id)
 	require.NoError(t, err)
 	assert.JSONEq(t, `{}`, string(a.Answers), "nothing saved")
 }
@@ -387,41 +388,41 @@ func TestWebRateLimit(t *testing.T) {
 	s := newSite(t, server.Config{RateLimit: 0.01}) // bursts of 10, then one every 100 s
 	codes := map[int]int{}
 	for range 12 {
-		codes[s.post("/assessments", nil).Code]++
+		codes[s.Post("/assessments", nil).Code]++
 	}
 	assert.Equal(t, map[int]int{http.StatusSeeOther: 10, http.StatusTooManyRequests: 2}, codes)
-	rec := s.post("/assessments", nil)
+	rec := s.Post("/assessments", nil)
 	assert.NotEmpty(t, rec.Header().Get("Retry-After"))
-	assert.Equal(t, "Too many requests", textOf(parseHTML(t, rec).Find("h1")))
-	assert.Equal(t, http.StatusOK, s.get("/").Code, "pages are not limited")
+	assert.Equal(t, "Too many requests", textOf(pagestest.ParseHTML(t, rec).Find("h1")))
+	assert.Equal(t, http.StatusOK, s.Get("/").Code, "pages are not limited")
 }
 
 func TestWebStaticAssets(t *testing.T) {
 	s := newSite(t, server.Config{})
-	doc := parseHTML(t, s.get("/"))
+	doc := pagestest.ParseHTML(t, s.Get("/"))
 	css := doc.Find(`link[rel=stylesheet]`).AttrOr("href", "")
 	icon := doc.Find(`link[rel=icon]`).AttrOr("href", "")
-	js := parseHTML(t, s.get("/a/"+s.start()+"/step/shape")).Find("script[src]").AttrOr("src", "")
+	js := pagestest.ParseHTML(t, s.Get("/a/"+s.Start()+"/step/shape")).Find("script[src]").AttrOr("src", "")
 	for path, ctype := range map[string]string{css: "text/css; charset=utf-8", js: "text/javascript; charset=utf-8", icon: "image/svg+xml"} {
 		require.Regexp(t, `^/static/[a-z]+\.[0-9a-f]{8}\.(css|js|svg)$`, path)
-		rec := s.get(path)
+		rec := s.Get(path)
 		assert.Equal(t, http.StatusOK, rec.Code, path)
 		assert.Equal(t, ctype, rec.Header().Get("Content-Type"))
 		assert.Equal(t, "public, max-age=31536000, immutable", rec.Header().Get("Cache-Control"))
 		assert.NotEmpty(t, rec.Body.String())
 	}
-	assert.Contains(t, s.get(css).Body.String(), "@media print")
+	assert.Contains(t, s.Get(css).Body.String(), "@media print")
 	for _, bad := range []string{"/static/app.00000000.css", "/static/app.css", "/static/../web/embed.go"} {
-		assert.Equal(t, http.StatusNotFound, s.get(bad).Code, bad)
+		assert.Equal(t, http.StatusNotFound, s.Get(bad).Code, bad)
 	}
 }
 
 func TestWebSecurityHeaders(t *testing.T) {
 	s := newSite(t, server.Config{})
-	id := s.start()
+	id := s.Start()
 	s.complete(id)
 	for _, path := range []string{"/", "/a/" + id + "/step/shape", "/a/" + id + "/review", "/a/" + id + "/result", "/a/nope"} {
-		h := s.get(path).Header()
+		h := s.Get(path).Header()
 		assert.Contains(t, h.Get("Content-Security-Policy"), "script-src 'self'", path)
 		assert.NotContains(t, h.Get("Content-Security-Policy"), "unsafe-inline", path)
 		assert.Equal(t, "nosniff", h.Get("X-Content-Type-Options"), path)
@@ -430,7 +431,7 @@ func TestWebSecurityHeaders(t *testing.T) {
 		assert.Empty(t, h.Values("Set-Cookie"), path)
 	}
 	for _, path := range []string{"/a/" + id + "/step/shape", "/a/" + id + "/result"} {
-		h := s.get(path).Header()
+		h := s.Get(path).Header()
 		assert.Equal(t, "no-store", h.Get("Cache-Control"), path)
 		assert.Equal(t, "noindex", h.Get("X-Robots-Tag"), path)
 	}
@@ -441,7 +442,7 @@ func TestWebSecurityHeaders(t *testing.T) {
 // input, a legend for every group, no inline script or style, no external resources.
 func TestWebPagesAreSmallAndAccessible(t *testing.T) {
 	s := newSite(t, server.Config{})
-	id := s.start()
+	id := s.Start()
 	s.complete(id)
 	pages := map[string]string{"/": "", "/a/nope": "", "/a/" + id + "/review": "", "/a/" + id + "/result": ""}
 	for _, st := range b2bAnswers {
@@ -450,7 +451,7 @@ func TestWebPagesAreSmallAndAccessible(t *testing.T) {
 	for _, sc := range scenarioAssessments(t, s) {
 		pages["/a/"+sc.id+"/result"] = sc.name
 	}
-	bad := s.submit("/a/"+id+"/step/primitives", url.Values{"go_live_weeks": {"0"}}, "next")
+	bad := s.Submit("/a/"+id+"/step/primitives", url.Values{"go_live_weeks": {"0"}}, "next")
 	require.Equal(t, http.StatusUnprocessableEntity, bad.Code)
 
 	check := func(t *testing.T, body string, code int) {
@@ -491,7 +492,7 @@ func TestWebPagesAreSmallAndAccessible(t *testing.T) {
 	}
 	for path, name := range pages {
 		t.Run(path+" "+name, func(t *testing.T) {
-			rec := s.get(path)
+			rec := s.Get(path)
 			require.Contains(t, []int{http.StatusOK, http.StatusNotFound}, rec.Code)
 			check(t, rec.Body.String(), rec.Code)
 		})

@@ -20,13 +20,13 @@ func TestSchemasAreServed(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			want, err := os.ReadFile(filepath.Join("..", "..", "docs", "schemas", name+".json"))
 			require.NoError(t, err)
-			rec := s.get("/schemas/" + name + ".json")
+			rec := s.Get("/schemas/" + name + ".json")
 			require.Equal(t, http.StatusOK, rec.Code)
 			assert.Equal(t, "application/json; charset=utf-8", rec.Header().Get("Content-Type"))
 			assert.JSONEq(t, string(want), rec.Body.String())
 		})
 	}
 	for _, path := range []string{"/schemas/vendors.json", "/schemas/vendor", "/schemas/../go.mod"} {
-		assert.Equal(t, http.StatusNotFound, s.get(path).Code, path)
+		assert.Equal(t, http.StatusNotFound, s.Get(path).Code, path)
 	}
 }

@@ -9,18 +9,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ciamadvisor/advisor/internal/pages/pagestest"
 	"github.com/ciamadvisor/advisor/internal/server"
 )
-
-// atScale starts an assessment and answers it up to the scale step.
-func (s *site) atScale() (id, scale string) {
-	s.t.Helper()
-	id = s.start()
-	require.Equal(s.t, http.StatusSeeOther, s.submit("/a/"+id+"/step/shape", url.Values{"identity_shape": {"b2c"}}, "next").Code)
-	require.Equal(s.t, http.StatusSeeOther, s.submit("/a/"+id+"/step/build", url.Values{"identity_is_product": {"no"}}, "next").Code)
-	require.Equal(s.t, http.StatusSeeOther, s.submit("/a/"+id+"/step/constraints", nil, "next").Code)
-	return id, "/a/" + id + "/step/scale"
-}
 
 // TestWebNumbers: what buyers type into number fields is read, or refused with the reason
 // beside the field, and never answered with a 500.
@@ -56,20 +47,20 @@ func TestWebNumbers(t *testing.T) {
 		{"mau_now", "9223372036854775807", "", "Enter a number no larger than 9,007,199,254,740,991."},
 		{"budget_annual_usd", "1e300", "", "Enter a number no larger than 9,007,199,254,740,991."},
 	}
-	id, scale := s.atScale()
+	id, scale := s.AtScale()
 	for _, tt := range tests {
 		t.Run(tt.field+" "+tt.typed, func(t *testing.T) {
 			answers := url.Values{"mau_now": {"1000"}, tt.field: {tt.typed}}
-			rec := s.submit(scale, answers, "next")
+			rec := s.Submit(scale, answers, "next")
 			if tt.err == "" {
 				require.Equal(t, http.StatusSeeOther, rec.Code, rec.Body.String())
-				a, err := s.store.GetAssessment(t.Context(), "", id)
+				a, err := s.Store.GetAssessment(t.Context(), "", id)
 				require.NoError(t, err)
 				assert.Contains(t, string(a.Answers), `"`+tt.field+`":`+tt.saved+``)
 				return
 			}
 			require.Equal(t, http.StatusUnprocessableEntity, rec.Code)
-			doc := parseHTML(t, rec)
+			doc := pagestest.ParseHTML(t, rec)
 			assert.Equal(t, "Error: "+tt.err, textOf(doc.Find("#e-"+tt.field)))
 			assert.Equal(t, tt.typed, doc.Find("#f-"+tt.field).AttrOr("value", ""), "kept as typed")
 		})
@@ -78,11 +69,11 @@ func TestWebNumbers(t *testing.T) {
 
 func TestWebConfirmUnusualValues(t *testing.T) {
 	s := newSite(t, server.Config{})
-	id, scale := s.atScale()
+	id, scale := s.AtScale()
 
-	rec := s.submit(scale, url.Values{"mau_now": {"2bn"}}, "next")
+	rec := s.Submit(scale, url.Values{"mau_now": {"2bn"}}, "next")
 	require.Equal(t, http.StatusUnprocessableEntity, rec.Code, "not saved without a confirmation")
-	doc := parseHTML(t, rec)
+	doc := pagestest.ParseHTML(t, rec)
 	assert.Contains(t, textOf(doc.Find("#e-mau_now")), "More than a billion monthly users")
 	box := doc.Find("#c-mau_now")
 	require.Equal(t, 1, box.Length())
@@ -92,19 +83,19 @@ func TestWebConfirmUnusualValues(t *testing.T) {
 	assert.Equal(t, "2bn", doc.Find("#f-mau_now").AttrOr("value", ""))
 
 	t.Run("confirmed", func(t *testing.T) {
-		form := fill(t, doc, url.Values{"_confirm": {box.AttrOr("value", "")}})
+		form := pagestest.Fill(t, doc, url.Values{"_confirm": {box.AttrOr("value", "")}})
 		form.Set("go", "next")
-		rec := s.post(scale, form)
+		rec := s.Post(scale, form)
 		require.Equal(t, http.StatusSeeOther, rec.Code, rec.Body.String())
 		assert.Equal(t, "/a/"+id+"/step/primitives", rec.Header().Get("Location"))
 		// Saved and confirmed: Next again does not ask again.
-		rec = s.submit(scale, nil, "next")
+		rec = s.Submit(scale, nil, "next")
 		assert.Equal(t, http.StatusSeeOther, rec.Code)
 	})
 	t.Run("a changed value is asked about again", func(t *testing.T) {
-		rec := s.submit(scale, url.Values{"mau_now": {"3bn"}, "mau_growth_pct": {"500"}}, "next")
+		rec := s.Submit(scale, url.Values{"mau_now": {"3bn"}, "mau_growth_pct": {"500"}}, "next")
 		require.Equal(t, http.StatusUnprocessableEntity, rec.Code)
-		doc := parseHTML(t, rec)
+		doc := pagestest.ParseHTML(t, rec)
 		assert.Equal(t, 1, doc.Find("#c-mau_now").Length())
 		assert.Equal(t, 1, doc.Find("#c-mau_growth_pct").Length())
 		assert.Equal(t, "Yes, 500 % a year is right", textOf(doc.Find(`label[for="c-mau_growth_pct"]`)))
@@ -113,51 +104,51 @@ func TestWebConfirmUnusualValues(t *testing.T) {
 
 func TestWebChangeFromReview(t *testing.T) {
 	s := newSite(t, server.Config{})
-	id := s.start()
+	id := s.Start()
 	s.complete(id)
 
-	review := parseHTML(t, s.get("/a/"+id+"/review"))
+	review := pagestest.ParseHTML(t, s.Get("/a/"+id+"/review"))
 	change := review.Find(`a[href$="#q-mau_now"]`).AttrOr("href", "")
 	require.Equal(t, "/a/"+id+"/step/scale?from=review#q-mau_now", change)
 	path := strings.TrimSuffix(change, "#q-mau_now")
 
-	doc := parseHTML(t, s.get(path))
+	doc := pagestest.ParseHTML(t, s.Get(path))
 	assert.Equal(t, "review", doc.Find(`input[name=_return]`).AttrOr("value", ""))
 	assert.Equal(t, "Save and return to your answers", textOf(doc.Find(`button[value=next]`)))
 
-	rec := s.submit(path, url.Values{"mau_now": {"60k"}}, "next")
+	rec := s.Submit(path, url.Values{"mau_now": {"60k"}}, "next")
 	require.Equal(t, http.StatusSeeOther, rec.Code)
 	assert.Equal(t, "/a/"+id+"/review", rec.Header().Get("Location"), "straight back, not through the later steps")
-	row := parseHTML(t, s.get("/a/"+id+"/review")).Find(`a[href$="#q-mau_now"]`).Closest(".row")
+	row := pagestest.ParseHTML(t, s.Get("/a/"+id+"/review")).Find(`a[href$="#q-mau_now"]`).Closest(".row")
 	assert.Equal(t, "60,000 users a month", textOf(row.Find("dd").First()))
 
 	t.Run("follow-ups first, then review", func(t *testing.T) {
 		shape := "/a/" + id + "/step/shape?from=review"
-		rec := s.submit(shape, url.Values{"identity_shape": {"b2b2c"}}, "next")
+		rec := s.Submit(shape, url.Values{"identity_shape": {"b2b2c"}}, "next")
 		require.Equal(t, http.StatusSeeOther, rec.Code)
 		// The B2B follow-ups were answered before, so they stay answered and nothing new is asked.
 		assert.Equal(t, "/a/"+id+"/review", rec.Header().Get("Location"))
 	})
 	t.Run("back to review keeps unreadable text for the Change link", func(t *testing.T) {
-		rec := s.submit(path, url.Values{"mau_now": {"lots"}}, "back")
+		rec := s.Submit(path, url.Values{"mau_now": {"lots"}}, "back")
 		require.Equal(t, http.StatusSeeOther, rec.Code)
 		loc := rec.Header().Get("Location")
 		assert.Equal(t, "/a/"+id+"/review?draft=mau_now%3Dlots", loc)
-		change := parseHTML(t, s.get(loc)).Find(`a[href$="#q-mau_now"]`).AttrOr("href", "")
-		doc := parseHTML(t, s.get(strings.TrimSuffix(change, "#q-mau_now")))
+		change := pagestest.ParseHTML(t, s.Get(loc)).Find(`a[href$="#q-mau_now"]`).AttrOr("href", "")
+		doc := pagestest.ParseHTML(t, s.Get(strings.TrimSuffix(change, "#q-mau_now")))
 		assert.Equal(t, "lots", doc.Find("#f-mau_now").AttrOr("value", ""))
-		row := parseHTML(t, s.get("/a/"+id+"/review")).Find(`a[href$="#q-mau_now"]`).Closest(".row")
+		row := pagestest.ParseHTML(t, s.Get("/a/"+id+"/review")).Find(`a[href$="#q-mau_now"]`).Closest(".row")
 		assert.Equal(t, "60,000 users a month", textOf(row.Find("dd").First()), "the saved answer is untouched")
 	})
 }
 
 func TestWebNotSure(t *testing.T) {
 	s := newSite(t, server.Config{})
-	id := s.start()
-	require.Equal(t, http.StatusSeeOther, s.submit("/a/"+id+"/step/shape", url.Values{"identity_shape": {"b2c"}}, "next").Code)
+	id := s.Start()
+	require.Equal(t, http.StatusSeeOther, s.Submit("/a/"+id+"/step/shape", url.Values{"identity_shape": {"b2c"}}, "next").Code)
 	build := "/a/" + id + "/step/build"
 
-	doc := parseHTML(t, s.get(build))
+	doc := pagestest.ParseHTML(t, s.Get(build))
 	for _, q := range []string{"identity_team", "can_operate_infra", "current_platform"} {
 		unsure := doc.Find("#f-" + q + "--unsure")
 		require.Equal(t, 1, unsure.Length(), q)
@@ -166,22 +157,22 @@ func TestWebNotSure(t *testing.T) {
 	}
 	assert.Equal(t, 0, doc.Find("#f-identity_is_product--unsure").Length(), "a required question has no way out")
 
-	require.Equal(t, http.StatusSeeOther, s.submit(build, url.Values{"identity_is_product": {"no"}, "identity_team": {"dedicated"}}, "next").Code)
-	assert.Equal(t, 1, parseHTML(t, s.get(build)).Find("#f-identity_team-dedicated[checked]").Length())
+	require.Equal(t, http.StatusSeeOther, s.Submit(build, url.Values{"identity_is_product": {"no"}, "identity_team": {"dedicated"}}, "next").Code)
+	assert.Equal(t, 1, pagestest.ParseHTML(t, s.Get(build)).Find("#f-identity_team-dedicated[checked]").Length())
 	// Picking "Not sure" clears the answer.
-	require.Equal(t, http.StatusSeeOther, s.submit(build, url.Values{"identity_team": {""}}, "next").Code)
-	a, err := s.store.GetAssessment(t.Context(), "", id)
+	require.Equal(t, http.StatusSeeOther, s.Submit(build, url.Values{"identity_team": {""}}, "next").Code)
+	a, err := s.Store.GetAssessment(t.Context(), "", id)
 	require.NoError(t, err)
 	assert.NotContains(t, string(a.Answers), "identity_team")
 }
 
 func TestWebStepCopy(t *testing.T) {
 	s := newSite(t, server.Config{})
-	id := s.start()
-	doc := parseHTML(t, s.get("/a/"+id+"/step/shape"))
+	id := s.Start()
+	doc := pagestest.ParseHTML(t, s.Get("/a/"+id+"/step/shape"))
 	assert.Equal(t, "Next saves this page.", textOf(doc.Find("form p.hint").Last()), "no Back on step 1, so no word of it")
-	require.Equal(t, http.StatusSeeOther, s.submit("/a/"+id+"/step/shape", url.Values{"identity_shape": {"b2c"}}, "next").Code)
-	doc = parseHTML(t, s.get("/a/"+id+"/step/build"))
+	require.Equal(t, http.StatusSeeOther, s.Submit("/a/"+id+"/step/shape", url.Values{"identity_shape": {"b2c"}}, "next").Code)
+	doc = pagestest.ParseHTML(t, s.Get("/a/"+id+"/step/build"))
 	assert.Contains(t, textOf(doc.Find("form p.hint").Last()), "Next and Back both save this page")
 }
 
@@ -194,7 +185,7 @@ func FuzzWebStepSave(f *testing.F) {
 		f.Add(seed, seed, "next")
 	}
 	s := newSite(f, server.Config{})
-	_, scale := s.atScale()
+	_, scale := s.AtScale()
 	f.Fuzz(func(t *testing.T, mau, growth, button string) {
 		if button != "back" {
 			button = "next"
@@ -202,13 +193,13 @@ func FuzzWebStepSave(f *testing.F) {
 		form := url.Values{"_seen": {"mau_now", "mau_growth_pct", "registered_users", "arpu_monthly_usd", "budget_annual_usd"},
 			"mau_now": {mau}, "mau_growth_pct": {growth}, "budget_annual_usd": {growth}, "registered_users": {mau},
 			"_confirm": {"mau_now=" + mau}, "go": {button}, "_draft": {"mau_now=" + url.QueryEscape(growth)}}
-		rec := s.post(scale, form)
+		rec := s.Post(scale, form)
 		require.Less(t, rec.Code, 500, "POST %v: %s", form, rec.Body.String())
 		for _, path := range []string{scale, strings.TrimSuffix(scale, "/step/scale") + "/review", rec.Header().Get("Location")} {
 			if path == "" {
 				continue
 			}
-			got := s.get(path)
+			got := s.Get(path)
 			require.Less(t, got.Code, 500, "GET %s after %v", path, form)
 		}
 	})
