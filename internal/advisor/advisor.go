@@ -137,12 +137,12 @@ func (a *Advisor) Evaluate(raw map[string]any, opt Options) (rec *Recommendation
 	if err != nil {
 		return nil, err
 	}
-	rec, _, err = a.recommend(answers, notices, opt)
+	rec, d, err := a.recommend(answers, notices, opt)
 	if err != nil {
 		return nil, err
 	}
 	if opt.Counterfactuals {
-		rec.Counterfactuals = a.counterfactuals(answers, rec)
+		rec.Counterfactuals = a.counterfactuals(answers, rec, d.out)
 	}
 	return rec, nil
 }

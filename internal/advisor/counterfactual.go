@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/ciamadvisor/advisor/internal/questionnaire"
+	"github.com/ciamadvisor/advisor/internal/rules"
 )
 
 // Counterfactual is a single-answer change that would change the architecture, the approach
@@ -36,8 +37,8 @@ const maxCounterfactuals = 3
 // outcome is what a counterfactual compares.
 type outcome struct{ arch, approach, leader string }
 
-func (a *Advisor) outcomeOf(answers questionnaire.Answers) (outcome, error) {
-	d, err := a.decide(answers, false)
+func (a *Advisor) outcomeOf(answers questionnaire.Answers, p *probe) (outcome, error) {
+	d, err := a.decide(answers, false, p)
 	if err != nil {
 		return outcome{}, err
 	}
@@ -53,17 +54,21 @@ func (a *Advisor) outcomeOf(answers questionnaire.Answers) (outcome, error) {
 // are probed at multiples of the answer and the flip point found by bisection. "Smallest" ranks
 // a numeric threshold first (nearer is smaller), then dropping a requirement, then changing a
 // single answer, then adding a requirement, and a different identity shape last.
-func (a *Advisor) counterfactuals(answers questionnaire.Answers, rec *Recommendation) []Counterfactual {
+//
+// near is the rules' outcome for the answers themselves: each probe re-runs only the rules
+// whose inputs it changed.
+func (a *Advisor) counterfactuals(answers questionnaire.Answers, rec *Recommendation, near *rules.Outcome) []Counterfactual {
 	base := outcome{arch: rec.Architecture.ID, approach: rec.Approach.ID}
 	if rec.Leader != nil {
 		base.leader = rec.Leader.ID
 	}
 	var found []Counterfactual
+	p := &probe{near: near}
 	with := func(qn *questionnaire.Question, to any) outcome {
 		changed := maps.Clone(answers)
 		changed[qn.ID] = to
 		a.Questionnaire().Prune(changed)
-		o, err := a.outcomeOf(changed)
+		o, err := a.outcomeOf(changed, p)
 		if err != nil {
 			return base
 		}
@@ -74,11 +79,7 @@ func (a *Advisor) counterfactuals(answers questionnaire.Answers, rec *Recommenda
 			found = append(found, a.describeChanges(qn, answers[qn.ID], to, base, o, distance)...)
 		}
 	}
-	q := a.Questionnaire()
-	for _, qn := range q.Questions() {
-		if !q.Visible(qn, answers) {
-			continue
-		}
+	for _, qn := range a.Questionnaire().VisibleQuestions(answers) {
 		from, answered := answers[qn.ID]
 		switch qn.Type {
 		case questionnaire.Single:

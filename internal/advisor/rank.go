@@ -50,11 +50,13 @@ func (c *candidate) costKey() float64 {
 
 // score gives every vendor its fit points and knockouts from the fired vendor tests, the
 // architecture's vendor types and the no-migration credit. possible is the most points any
-// vendor could earn.
-func score(c *catalog.Catalog, out *rules.Outcome, arch *catalog.Architecture, platform string) (cands []*candidate, possible float64) {
+// vendor could earn. The candidates are written into all (one per vendor) when it is given.
+func score(c *catalog.Catalog, out *rules.Outcome, arch *catalog.Architecture, platform string, all []candidate) (cands []*candidate, possible float64) {
 	rk := c.Ranking
 	cands = make([]*candidate, 0, len(c.Vendors))
-	all := make([]candidate, len(c.Vendors))
+	if len(all) != len(c.Vendors) {
+		all = make([]candidate, len(c.Vendors))
+	}
 	migrating := platform != "" && platform != "none"
 	hasIncumbent := false
 	for _, v := range c.Vendors {

@@ -161,10 +161,29 @@ func (d *decision) leader() *candidate {
 	return nil
 }
 
+// probe is what the counterfactuals' re-decisions share: the rules' outcome of the answers
+// they vary (rules whose inputs a change leaves alone keep its verdict), and the candidates'
+// memory, reused from one re-decision to the next (a probe's decision is read and dropped).
+type probe struct {
+	near  *rules.Outcome
+	cands []candidate
+}
+
 // decide evaluates the rules and ranks: answers → rules → architecture → vendor fit →
-// approach (with the cost comparison) → ranking.
-func (a *Advisor) decide(answers questionnaire.Answers, trace bool) (*decision, error) {
-	out, err := a.Rules.Evaluate(answers, trace)
+// approach (with the cost comparison) → ranking. p is nil except for counterfactuals' probes.
+func (a *Advisor) decide(answers questionnaire.Answers, trace bool, p *probe) (*decision, error) {
+	var out *rules.Outcome
+	var err error
+	var all []candidate
+	if p != nil {
+		out, err = a.Rules.EvaluateNear(answers, p.near)
+		if p.cands == nil {
+			p.cands = make([]candidate, len(a.Catalog().Vendors))
+		}
+		all = p.cands
+	} else {
+		out, err = a.Rules.Evaluate(answers, trace)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +195,7 @@ func (a *Advisor) decide(answers questionnaire.Answers, trace bool) (*decision, 
 	arch := c.Architecture(d.arch.ID)
 
 	platform, _ := answers["current_platform"].(string)
-	cands, possible := score(c, out, arch, platform)
+	cands, possible := score(c, out, arch, platform, all)
 	d.possible = possible
 	needs := a.needs(answers)
 	for _, cd := range cands {
@@ -339,7 +358,7 @@ func choose(fired []*rules.Rule, ids []string, points func(*rules.Rule) map[stri
 
 // recommend assembles the whole result from a decision.
 func (a *Advisor) recommend(answers questionnaire.Answers, notices []questionnaire.Notice, opt Options) (*Recommendation, *decision, error) {
-	d, err := a.decide(answers, opt.Explain)
+	d, err := a.decide(answers, opt.Explain, nil)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -198,6 +198,19 @@ func (q *Questionnaire) Visible(qn *Question, a Answers) bool {
 	return err == nil && ok
 }
 
+// VisibleQuestions lists the questions asked given the answers, in questionnaire order: Visible
+// for every question, with the environment built once.
+func (q *Questionnaire) VisibleQuestions(a Answers) []*Question {
+	env := q.Env(a, 0)
+	out := make([]*Question, 0, len(q.questions))
+	for _, qn := range q.questions {
+		if ok, err := qn.visible(env); err == nil && ok {
+			out = append(out, qn)
+		}
+	}
+	return out
+}
+
 func (qn *Question) visible(env map[string]any) (bool, error) {
 	if qn.when == nil {
 		return true, nil

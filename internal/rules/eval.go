@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -22,6 +23,8 @@ type Outcome struct {
 	Fired   []*Rule
 	Vendors []VendorVerdicts // one per fired vendor rule, in rule order
 	Trace   []TraceEntry     // every rule, when tracing was asked for
+
+	fired []bool // by rule position: what EvaluateNear reuses
 }
 
 // VendorVerdicts is one vendor rule's verdict on every vendor.
@@ -44,6 +47,17 @@ type TraceEntry struct {
 // Evaluate runs the rule set over validated answers. With trace set, Outcome.Trace lists every
 // rule in evaluation order.
 func (rs *RuleSet) Evaluate(a questionnaire.Answers, trace bool) (*Outcome, error) {
+	return rs.evaluate(a, trace, nil)
+}
+
+// EvaluateNear is Evaluate (without a trace) for answers that differ a little from those
+// near was computed with: a rule whose condition reads only values equal in both keeps near's
+// verdict instead of being run again. Counterfactuals evaluate dozens of such neighbours.
+func (rs *RuleSet) EvaluateNear(a questionnaire.Answers, near *Outcome) (*Outcome, error) {
+	return rs.evaluate(a, false, near)
+}
+
+func (rs *RuleSet) evaluate(a questionnaire.Answers, trace bool, near *Outcome) (*Outcome, error) {
 	var machine vm.VM
 	env := rs.Questionnaire.Env(a, len(rs.Derived)+2) // room for derived values, cost and vendor
 	for _, d := range rs.Derived {
@@ -56,7 +70,8 @@ func (rs *RuleSet) Evaluate(a questionnaire.Answers, trace bool) (*Outcome, erro
 		}
 		env[d.ID] = v
 	}
-	out := &Outcome{Env: env, Fired: make([]*Rule, 0, len(rs.Rules)), Vendors: make([]VendorVerdicts, 0, rs.vendorRules)}
+	out := &Outcome{Env: env, Fired: make([]*Rule, 0, len(rs.Rules)), Vendors: make([]VendorVerdicts, 0, rs.vendorRules),
+		fired: make([]bool, len(rs.Rules))}
 	out.Usage = rs.usage(env)
 	out.Cost = rs.Catalog.Cost.Project(out.Usage)
 	out.ByModel = make(map[string]catalog.YearCost, len(out.Cost))
@@ -65,15 +80,20 @@ func (rs *RuleSet) Evaluate(a questionnaire.Answers, trace bool) (*Outcome, erro
 	}
 	env["cost"] = out.ByModel
 
-	for _, r := range rs.Rules {
+	for i, r := range rs.Rules {
 		fired := true
-		if r.when != nil {
+		switch {
+		case r.when == nil:
+		case near != nil && sameInputs(r.reads, out, near):
+			fired = near.fired[i]
+		default:
 			v, err := machine.Run(r.when, env)
 			if err != nil {
 				return nil, fmt.Errorf("rule %s (%s:%d): %w", r.ID, r.File, r.Line, err)
 			}
 			fired = v.(bool)
 		}
+		out.fired[i] = fired
 		if trace {
 			out.Trace = append(out.Trace, TraceEntry{Rule: r.ID, File: r.File, Line: r.Line,
 				When: r.When.Text, Fired: fired, Inputs: inputs(r, env)})
@@ -115,6 +135,40 @@ func (rs *RuleSet) Evaluate(a questionnaire.Answers, trace bool) (*Outcome, erro
 		}
 	}
 	return out, nil
+}
+
+// sameInputs reports whether every variable in names has the same value in a's environment as
+// in b's. The cost projection is compared by the usage it was computed from; a value of a type
+// it cannot compare counts as changed.
+func sameInputs(names []string, a, b *Outcome) bool {
+	for _, n := range names {
+		x, inA := a.Env[n]
+		y, inB := b.Env[n]
+		if inA != inB {
+			return false
+		}
+		switch xv := x.(type) {
+		case nil:
+			if y != nil {
+				return false
+			}
+		case string, bool, int, float64:
+			if x != y {
+				return false
+			}
+		case []string:
+			if yv, ok := y.([]string); !ok || !slices.Equal(xv, yv) {
+				return false
+			}
+		case map[string]catalog.YearCost: // "cost": a function of the usage
+			if a.Usage != b.Usage {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // maxMemo bounds how many answer combinations a vendor test remembers.

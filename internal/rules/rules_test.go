@@ -3,7 +3,9 @@ package rules_test
 import (
 	"fmt"
 	"io/fs"
+	"maps"
 	"runtime/debug"
+	"slices"
 	"testing"
 	"testing/fstest"
 
@@ -15,6 +17,7 @@ import (
 	"github.com/ciamadvisor/advisor/internal/catalog"
 	"github.com/ciamadvisor/advisor/internal/questionnaire"
 	"github.com/ciamadvisor/advisor/internal/rules"
+	"github.com/ciamadvisor/advisor/internal/scenario"
 	qfiles "github.com/ciamadvisor/advisor/questionnaire"
 	rfiles "github.com/ciamadvisor/advisor/rules"
 )
@@ -323,4 +326,105 @@ func mustRead(t *testing.T, name string) []byte {
 	b, err := fs.ReadFile(rfiles.FS, name)
 	require.NoError(t, err)
 	return b
+}
+
+// TestEvaluateNearMatchesEvaluate checks that reusing a neighbour's verdicts changes nothing:
+// for every persona scenario and every single-answer change a counterfactual could try (each
+// other option, each option toggled, each yes/no flipped, each number ×0.1 and ×10), the rules
+// that fire and every vendor verdict equal those of a fresh evaluation.
+func TestEvaluateNearMatchesEvaluate(t *testing.T) {
+	a, err := advisor.Load(advisor.Embedded())
+	require.NoError(t, err)
+	q := a.Questionnaire()
+	list, err := scenario.Load(a.Source.Rules)
+	require.NoError(t, err)
+	changes := func(qn *questionnaire.Question, from any) []any {
+		var out []any
+		switch qn.Type {
+		case questionnaire.Single:
+			for _, o := range qn.Options {
+				out = append(out, o.Value)
+			}
+		case questionnaire.Multi:
+			list, _ := from.([]string)
+			for _, o := range qn.Options {
+				if slices.Contains(list, o.Value) {
+					out = append(out, slices.DeleteFunc(slices.Clone(list), func(s string) bool { return s == o.Value }))
+				} else {
+					out = append(out, append(slices.Clone(list), o.Value))
+				}
+			}
+		case questionnaire.Boolean:
+			b, _ := from.(bool)
+			out = append(out, !b)
+		case questionnaire.Integer:
+			n, _ := from.(int)
+			out = append(out, n/10, n*10, 0, 1_000_000)
+		case questionnaire.Number:
+			f, _ := from.(float64)
+			out = append(out, f/10, f*10, -20.0, 0.0)
+		}
+		return out
+	}
+	probes := 0
+	for _, s := range list {
+		if len(s.Expect.Invalid) > 0 {
+			continue
+		}
+		base, _, err := q.Validate(s.Answers)
+		require.NoError(t, err, s.Name)
+		near, err := a.Rules.Evaluate(base, false)
+		require.NoError(t, err)
+		for _, qn := range q.Questions() {
+			for _, to := range changes(qn, base[qn.ID]) {
+				changed := maps.Clone(base)
+				changed[qn.ID] = to
+				q.Prune(changed)
+				if _, _, err := q.Validate(map[string]any(changed)); err != nil {
+					continue // out of range for this question
+				}
+				want, err := a.Rules.Evaluate(changed, false)
+				require.NoError(t, err)
+				got, err := a.Rules.EvaluateNear(changed, near)
+				require.NoError(t, err)
+				probes++
+				require.Equal(t, firedIDs(want), firedIDs(got), "%s: %s = %v", s.Name, qn.ID, to)
+				require.Equal(t, want.Vendors, got.Vendors, "%s: %s = %v", s.Name, qn.ID, to)
+			}
+		}
+	}
+	t.Logf("%d single-answer changes compared", probes)
+	assert.Greater(t, probes, 1000)
+}
+
+func firedIDs(o *rules.Outcome) []string {
+	ids := make([]string, len(o.Fired))
+	for i, r := range o.Fired {
+		ids[i] = r.ID
+	}
+	return ids
+}
+
+// TestEvaluateNearSeesCostChange checks that a rule reading the cost projection is run again
+// when the users it was projected from change, even though no answer it names directly did.
+func TestEvaluateNearSeesCostChange(t *testing.T) {
+	rs, err := compile(t, content(t, map[string]string{"45-costly.yaml": `rules:
+  - id: costly-self-host
+    when: cost.self_host.total.high > 2000000
+    because: Self-hosting would cost over two million dollars over three years.
+    approach: {buy-managed: 1}
+`}))
+	require.NoError(t, err)
+	small := questionnaire.Answers{"identity_shape": "b2c", "identity_is_product": false, "mau_now": 1000}
+	large := maps.Clone(small)
+	large["mau_now"] = 50_000_000
+	near, err := rs.Evaluate(small, false)
+	require.NoError(t, err)
+	require.NotContains(t, firedIDs(near), "costly-self-host")
+	want, err := rs.Evaluate(large, false)
+	require.NoError(t, err)
+	require.Contains(t, firedIDs(want), "costly-self-host", "the fixture must fire at scale")
+	got, err := rs.EvaluateNear(large, near)
+	require.NoError(t, err)
+	assert.Equal(t, firedIDs(want), firedIDs(got))
 }
