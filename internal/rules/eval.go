@@ -80,11 +80,15 @@ func (rs *RuleSet) evaluate(a questionnaire.Answers, trace bool, near *Outcome) 
 	}
 	env["cost"] = out.ByModel
 
+	var changed []string // with near: the variables whose values differ from near's
+	if near != nil {
+		changed = changedVars(out, near)
+	}
 	for i, r := range rs.Rules {
 		fired := true
 		switch {
 		case r.when == nil:
-		case near != nil && sameInputs(r.reads, out, near):
+		case near != nil && !readsAny(r.reads, changed):
 			fired = near.fired[i]
 		default:
 			v, err := machine.Run(r.when, env)
@@ -137,38 +141,48 @@ func (rs *RuleSet) evaluate(a questionnaire.Answers, trace bool, near *Outcome) 
 	return out, nil
 }
 
-// sameInputs reports whether every variable in names has the same value in a's environment as
-// in b's. The cost projection is compared by the usage it was computed from; a value of a type
-// it cannot compare counts as changed.
-func sameInputs(names []string, a, b *Outcome) bool {
-	for _, n := range names {
-		x, inA := a.Env[n]
-		y, inB := b.Env[n]
-		if inA != inB {
-			return false
-		}
-		switch xv := x.(type) {
-		case nil:
-			if y != nil {
-				return false
-			}
-		case string, bool, int, float64:
-			if x != y {
-				return false
-			}
-		case []string:
-			if yv, ok := y.([]string); !ok || !slices.Equal(xv, yv) {
-				return false
-			}
-		case map[string]catalog.YearCost: // "cost": a function of the usage
-			if a.Usage != b.Usage {
-				return false
-			}
-		default:
-			return false
+// changedVars lists the variables whose values differ between a's environment and b's. The
+// cost projection is compared by the usage it was computed from; a value of a type it cannot
+// compare counts as changed.
+func changedVars(a, b *Outcome) []string {
+	var out []string
+	for n, x := range a.Env {
+		if y, ok := b.Env[n]; !ok || !sameValue(x, y, a, b) {
+			out = append(out, n)
 		}
 	}
-	return true
+	for n := range b.Env {
+		if _, ok := a.Env[n]; !ok {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func sameValue(x, y any, a, b *Outcome) bool {
+	switch xv := x.(type) {
+	case nil:
+		return y == nil
+	case string, bool, int, float64:
+		return x == y
+	case []string:
+		yv, ok := y.([]string)
+		return ok && slices.Equal(xv, yv)
+	case map[string]catalog.YearCost: // "cost": a function of the usage
+		_, ok := y.(map[string]catalog.YearCost)
+		return ok && a.Usage == b.Usage
+	}
+	return false
+}
+
+// readsAny reports whether any of names is in changed (both short lists).
+func readsAny(names, changed []string) bool {
+	for _, n := range names {
+		if slices.Contains(changed, n) {
+			return true
+		}
+	}
+	return false
 }
 
 // maxMemo bounds how many answer combinations a vendor test remembers.
