@@ -117,6 +117,12 @@ func TestLighthouse(t *testing.T) {
 					extra = append(extra, "--skip-audits=is-crawlable")
 				}
 				r := runLighthouse(t, node, cli, chrome, form, s.URL+p.path, extra...)
+				// Performance is timed (Total Blocking Time under simulated throttling) on CPUs the
+				// rest of the test run shares: one low score is measured again before it fails.
+				if perf, ok := r.Categories["performance"]; ok && perf.Score != nil && *perf.Score < minScore {
+					t.Logf("performance %.2f on %s; measuring again once:\n\t%s", *perf.Score, p.path, strings.Join(r.failing("performance"), "\n\t"))
+					r = runLighthouse(t, node, cli, chrome, form, s.URL+p.path, extra...)
+				}
 				var scores []string
 				for _, c := range lighthouseCategories {
 					cat, ok := r.Categories[c]
