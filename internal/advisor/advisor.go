@@ -137,7 +137,8 @@ func (a *Advisor) Evaluate(raw map[string]any, opt Options) (rec *Recommendation
 	if err != nil {
 		return nil, err
 	}
-	rec, d, err := a.recommend(answers, notices, opt)
+	var d *decision
+	rec, d, err = a.recommend(answers, notices, opt)
 	if err != nil {
 		return nil, err
 	}
